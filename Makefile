@@ -1,0 +1,37 @@
+# booklet: the organiser's entry points. `make booklet` and `make test` do
+# all the set-up they need on a fresh Debian/Ubuntu machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONTENT ?= content
+OUT    ?= build
+
+.PHONY: booklet test check lint clean distclean system-deps
+
+booklet: system-deps $(VENV)/.installed
+	$(BIN)/booklet build booklet --content $(CONTENT) --out $(OUT)
+
+test: system-deps $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -q
+
+check: $(VENV)/.installed
+	$(BIN)/booklet check --content $(CONTENT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+
+system-deps:
+	@tools/ensure-system-deps
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(OUT)
+
+distclean: clean
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,165 @@
+"""The command line: ``booklet check`` and ``booklet build``.
+
+Exit status: 0 success, 1 content or compile errors, 2 usage errors.
+Problems are printed one a line, ``path:line: error|warning: message``, on
+stderr; bad input never shows a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from booklet import __version__
+from booklet.compile import check_tools
+from booklet.diagnostics import Diagnostics, display_path
+from booklet.load import load_programme
+from booklet.markup import mark_up
+from booklet.markup.pandoc import PandocError
+from booklet.products.booklet import booklet
+from booklet.products.context import BuildContext, Product
+from booklet.views import Views
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+Recipe = Callable[[BuildContext], Product | None]
+TARGETS: dict[str, Recipe] = {"booklet": booklet}
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="booklet",
+        description="Typeset a meeting's programme booklet from content/ (event.yaml and "
+        "contributions/*.md).",
+    )
+    parser.add_argument("--version", action="version", version=f"booklet {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    check = commands.add_parser("check", help="validate the content and report problems")
+    check.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+
+    build = commands.add_parser("build", help="typeset documents into OUT")
+    build.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help=f"what to build: {', '.join(TARGETS)} (default: booklet)",
+    )
+    build.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    build.add_argument(
+        "--templates", type=Path, default=None, metavar="DIR",
+        help="a folder of templates that override the defaults (default: DIR/templates "
+        "of the content, when it exists)",
+    )  # fmt: skip
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("say what to do: booklet check, or booklet build")
+        if args.command == "build":
+            unknown = [t for t in args.targets if t not in TARGETS]
+            if unknown:
+                raise UsageError(
+                    f"unknown target {', '.join(unknown)}; targets are {', '.join(TARGETS)}"
+                )
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"booklet: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.content.is_dir():
+        print(f"booklet: error: content folder '{args.content}' not found", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "check":
+            return check(args.content)
+        return build(args.content, args.out, args.targets or ["booklet"], args.templates)
+    except KeyboardInterrupt:
+        print("booklet: interrupted", file=sys.stderr)
+        return 130
+
+
+def report(diags: Diagnostics) -> None:
+    for d in diags:
+        print(d, file=sys.stderr)
+
+
+def summary(diags: Diagnostics) -> str:
+    errors, warnings = diags.count("error"), diags.count("warning")
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def check(content: Path) -> int:
+    """Load and mark up everything (no TeX run), report every problem."""
+    diags = Diagnostics()
+    programme = load_programme(content, diags)
+    if programme is not None:
+        try:
+            mark_up(programme, diags)
+        except PandocError as exc:
+            print(f"booklet: error: {exc}", file=sys.stderr)
+            return EXIT_ERRORS
+    report(diags)
+    count = len(programme.contributions) if programme else 0
+    print(f"booklet: checked {count} contributions: {summary(diags)}", file=sys.stderr)
+    return EXIT_ERRORS if diags.has_errors else EXIT_OK
+
+
+def build(content: Path, out: Path, targets: list[str], templates: Path | None) -> int:
+    started = time.monotonic()
+    diags = Diagnostics()
+    programme = load_programme(content, diags)
+    if programme is None or diags.has_errors:
+        report(diags)
+        print(f"booklet: not built: {summary(diags)}", file=sys.stderr)
+        return EXIT_ERRORS
+    missing = check_tools()
+    if missing:
+        print(f"booklet: error: {missing}", file=sys.stderr)
+        return EXIT_ERRORS
+    try:
+        fragments = mark_up(programme, diags)
+    except PandocError as exc:
+        print(f"booklet: error: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    if diags.has_errors:
+        report(diags)
+        print(f"booklet: not built: {summary(diags)}", file=sys.stderr)
+        return EXIT_ERRORS
+
+    template_dirs = (templates,) if templates else (content / "templates",)
+    ctx = BuildContext(Views(programme, fragments), out, diags, template_dirs)
+    products = []
+    for target in dict.fromkeys(targets):
+        product = TARGETS[target](ctx)
+        if product is None:
+            break
+        products.append(product)
+    report(diags)
+    if diags.has_errors:
+        print(f"booklet: build failed: {summary(diags)}", file=sys.stderr)
+        return EXIT_ERRORS
+    for product in products:
+        print(f"booklet: wrote {display_path(product.pdf)}", file=sys.stderr)
+    print(
+        f"booklet: built {', '.join(p.name for p in products)} in "
+        f"{time.monotonic() - started:.1f} s: {summary(diags)}",
+        file=sys.stderr,
+    )
+    return EXIT_OK

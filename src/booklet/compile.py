@@ -1,0 +1,151 @@
+"""Stage 4, compile: latexmk in a sandbox.
+
+TeX can read and write files and loop forever; what it typesets comes from
+untrusted submitters. Whatever the earlier stages let through, a run here:
+
+- starts latexmk with ``-norc`` (no rc file is read) and ``-no-shell-escape``;
+- works in a directory that holds only generated files;
+- gets an environment built from scratch, with kpathsea told to refuse
+  reading and writing outside that directory (``openin_any=p``,
+  ``openout_any=p``) and to refuse ``\\write18`` (``shell_escape=f``);
+- reads nothing from stdin;
+- runs in its own process group, killed whole on a wall-clock timeout
+  (killing latexmk alone would leave pdflatex running);
+- is limited in CPU time, address space and size of any file it writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+WALL_TIMEOUT_S = 120.0
+CPU_LIMIT_S = 120
+MEMORY_LIMIT = 2 * 1024**3
+FILE_SIZE_LIMIT = 512 * 1024**2
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    ok: bool
+    pdf: Path | None
+    log: str
+    seconds: float
+    timed_out: bool = False
+    error: TexError | None = None
+
+
+@dataclass(frozen=True)
+class TexError:
+    message: str  # TeX's words, first line
+    tex_line: int | None  # line in the .tex file
+    context: str  # the lines TeX printed after the message
+
+
+def tex_environment(workdir: Path) -> dict[str, str]:
+    """The whole environment of a TeX run: nothing is inherited but the system PATH."""
+    env = {
+        "PATH": SYSTEM_PATH,
+        "HOME": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TEXMFOUTPUT": str(workdir),
+        "TEXMFVAR": str(workdir / ".texmf-var"),
+        "TEXMFCONFIG": str(workdir / ".texmf-config"),
+        "openin_any": "p",
+        "openout_any": "p",
+        "shell_escape": "f",
+        "max_print_line": "10000",
+    }
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():  # reproducible builds
+        env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
+        env["FORCE_SOURCE_DATE"] = "1"
+    return env
+
+
+def _limits() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def latexmk_command(tex_name: str) -> list[str]:
+    engine = (
+        "pdflatex -interaction=nonstopmode -halt-on-error -file-line-error -no-shell-escape %O %S"
+    )
+    return [
+        "latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode",
+        "-halt-on-error", "-file-line-error", f"-pdflatex={engine}", "-silent", tex_name,
+    ]  # fmt: skip
+
+
+def check_tools() -> str | None:
+    """A message naming what is missing to compile, or None."""
+    missing = [t for t in ("latexmk", "pdflatex") if shutil.which(t, path=SYSTEM_PATH) is None]
+    if missing:
+        return (
+            f"{' and '.join(missing)} not found: install TeX Live "
+            "(on Debian/Ubuntu `make booklet` does it; see README)"
+        )
+    return None
+
+
+def compile_tex(workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S) -> CompileResult:
+    """Run latexmk on ``workdir/tex_name`` in the sandbox."""
+    started = time.monotonic()
+    with open(os.devnull, "rb") as devnull:
+        proc = subprocess.Popen(
+            latexmk_command(tex_name),
+            cwd=workdir,
+            env=tex_environment(workdir),
+            stdin=devnull,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_limits,
+        )
+        timed_out = False
+        try:
+            proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc)
+            proc.communicate()
+        _kill_group(proc)  # nothing the run started may outlive it
+    seconds = time.monotonic() - started
+    log_path = workdir / (Path(tex_name).stem + ".log")
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    pdf = workdir / (Path(tex_name).stem + ".pdf")
+    ok = proc.returncode == 0 and not timed_out and pdf.exists()
+    error = None if ok else first_error(log)
+    return CompileResult(ok, pdf if ok else None, log, seconds, timed_out, error)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+ERROR_LINE = re.compile(r"^(?:\./)?[^\s:]+\.tex:(\d+): (.*)$", re.MULTILINE)
+TEX_BANG = re.compile(r"^! (.*)$", re.MULTILINE)
+
+
+def first_error(log: str) -> TexError | None:
+    """TeX's first error in a log written with ``-file-line-error``."""
+    match = ERROR_LINE.search(log) or TEX_BANG.search(log)
+    if match is None:
+        return None
+    line = int(match.group(1)) if match.re is ERROR_LINE else None
+    message = match.group(match.lastindex or 1).strip()
+    context = log[match.end() : match.end() + 400].strip()
+    return TexError(message, line, context)

@@ -1,0 +1,89 @@
+"""Words and dates in the event's language.
+
+Templates hold no wording of their own: every label comes from this table,
+and dates and times are formatted by Babel (CLDR), so ``jeudi 23 mai 2024``
+is spelt as French readers expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_date, format_interval, format_time
+
+# LaTeX babel's name for each language we typeset.
+BABEL_NAMES = {"fr": "french", "en": "english"}
+# Babel (CLDR) locales for dates: British English writes "Thursday 23 May 2024".
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+@dataclass(frozen=True)
+class Labels:
+    programme: str
+    abstracts: str
+    speaker_index: str
+    session: str
+    chair: str
+    room: str
+    unscheduled: str
+    contents: str
+    minutes: str
+    booklet_title: str
+    colon: str  # French puts a (thin) space before a colon
+
+
+LABELS: dict[str, Labels] = {
+    "fr": Labels(
+        programme="Programme",
+        abstracts="Résumés",
+        speaker_index="Index des orateurs",
+        session="Session",
+        chair="Présidence",
+        room="Salle",
+        unscheduled="Non programmé",
+        contents="Sommaire",
+        minutes="min",
+        booklet_title="Programme et résumés",
+        colon=" : ",
+    ),
+    "en": Labels(
+        programme="Programme",
+        abstracts="Abstracts",
+        speaker_index="Index of speakers",
+        session="Session",
+        chair="Chair",
+        room="Room",
+        unscheduled="Unscheduled",
+        contents="Contents",
+        minutes="min",
+        booklet_title="Programme and abstracts",
+        colon=": ",
+    ),
+}
+
+
+class Formatter:
+    """Dates, times and spans for one language."""
+
+    def __init__(self, language: str) -> None:
+        self.locale = LOCALES[language]
+
+    def day(self, day: date) -> str:
+        """``jeudi 23 mai 2024``."""
+        return format_date(day, format="full", locale=self.locale)
+
+    def days(self, days: tuple[date, ...]) -> str:
+        """One day in full, or a span: ``22–24 mai 2024``."""
+        if not days:
+            return ""
+        if len(days) == 1 or days[0] == days[-1]:
+            return self.day(days[0])
+        return format_interval(days[0], days[-1], skeleton="yMMMMd", locale=self.locale)
+
+    def time(self, moment: datetime) -> str:
+        """``09:30``: 24-hour time, as programmes print it."""
+        return format_time(moment, format="HH:mm", locale=self.locale)
+
+    def time_span(self, start: datetime, end: datetime | None) -> str:
+        return f"{self.time(start)}–{self.time(end)}" if end else self.time(start)

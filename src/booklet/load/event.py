@@ -1,0 +1,91 @@
+"""``content/event.yaml``: the event and its sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from booklet.diagnostics import Diagnostics, Origin
+from booklet.load.fields import Fields, suggestion
+from booklet.load.yamlsource import YamlMap, parse_yaml, read_text
+from booklet.model import LANGUAGES, PAPERS, Event, Session
+
+EVENT_FIELDS = ("title", "subtitle", "language", "timezone", "venue", "paper", "sessions")
+SESSION_FIELDS = ("id", "title", "chair", "room")
+
+
+def load_event(path: Path, diags: Diagnostics) -> Event | None:
+    if not path.is_file():
+        diags.error(
+            Origin(path), "the event file is missing; create it (see README: content format)"
+        )
+        return None
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    data = parse_yaml(text, Origin(path), diags)
+    if data is None and not diags.errors_in(path):
+        diags.error(
+            Origin(path), "the event file is empty; it needs at least 'title' and 'timezone'"
+        )
+    if not isinstance(data, YamlMap):
+        if data is not None:
+            diags.error(Origin(path), "the event file must be a mapping of fields (title: ...)")
+        return None
+
+    fields = Fields(data, "event", diags)
+    fields.check_keys(EVENT_FIELDS)
+    title = fields.text("title", required=True)
+    timezone = _timezone(fields)
+    language = fields.choice("language", LANGUAGES, "en")
+    paper = fields.choice("paper", PAPERS, "a5")
+    sessions = _sessions(fields, diags)
+    if title is None or timezone is None:
+        return None
+    return Event(
+        title=title,
+        subtitle=fields.text("subtitle"),
+        language=language,  # type: ignore[arg-type]
+        timezone=timezone,
+        venue=fields.text("venue"),
+        paper=paper,  # type: ignore[arg-type]
+        sessions=sessions,
+        origin=Origin(path),
+    )
+
+
+def _timezone(fields: Fields) -> str | None:
+    name = fields.text("timezone", required=True)
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        fields.diags.error(
+            fields.origin("timezone"),
+            f"event: unknown timezone '{name}'; use an IANA name such as 'Europe/Paris'"
+            f"{suggestion(name, available_timezones())}",
+        )
+        return None
+    return name
+
+
+def _sessions(fields: Fields, diags: Diagnostics) -> tuple[Session, ...]:
+    sessions: list[Session] = []
+    seen: dict[str, Origin] = {}
+    for n, (data, origin) in enumerate(fields.mapping_list("sessions"), start=1):
+        item = Fields(data, f"session {n}", diags)
+        item.check_keys(SESSION_FIELDS)
+        session_id = item.identifier("id", required=True)
+        title = item.text("title", required=True)
+        if session_id is None or title is None:
+            continue
+        if session_id in seen:
+            diags.error(
+                origin,
+                f"session id '{session_id}' is used twice (first at line {seen[session_id].line})",
+            )
+            continue
+        seen[session_id] = origin
+        sessions.append(Session(session_id, title, item.text("chair"), item.text("room"), origin))
+    return tuple(sessions)

@@ -1,0 +1,234 @@
+"""Abstracts: Markdown to safe LaTeX, through pandoc's AST.
+
+1. pandoc parses every abstract (one process for all, raw TeX disabled).
+2. Python rewrites each AST: formulas are vetted and re-serialised by
+   :mod:`booklet.markup.math`; a math command written outside ``$…$``
+   (``\\mathcal{L}``) becomes a formula, with a warning; constructs that could
+   reach TeX unescaped or that a booklet cannot hold (raw TeX, images, local
+   links, headings, attributes, verbatim blocks) are removed or flattened.
+3. pandoc writes every AST as LaTeX (one process for all).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from booklet.diagnostics import Diagnostics, Origin
+from booklet.markup.locate import SourceLocator
+from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
+from booklet.markup.pandoc import run_batch
+
+Node = dict[str, Any]
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+COMMAND = re.compile(r"\\([A-Za-z]+)")
+MAX_BARE_ARG = 200
+EMPTY_ATTR: list[Any] = ["", [], []]
+BARE = "booklet-bare"  # marks a formula found outside $…$ by bare_math
+
+
+@dataclass(frozen=True)
+class MarkdownSource:
+    text: str
+    origin: Origin  # where the text's first line stands in its file
+
+
+def markdown_to_latex(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
+    """LaTeX for each source, or None where it has errors (reported in ``diags``)."""
+    asts = run_batch("read", [s.text for s in sources])
+    cleaned: list[str] = []
+    keep: list[int] = []
+    for i, (source, ast) in enumerate(zip(sources, asts, strict=True)):
+        if isinstance(ast, Exception):
+            diags.error(source.origin, f"the abstract could not be read: {ast}")
+            continue
+        errors_before = len(diags.errors_in(source.origin.path))
+        doc = json.loads(ast)
+        doc["blocks"] = Sanitiser(source, diags).blocks(doc["blocks"])
+        if len(diags.errors_in(source.origin.path)) == errors_before:
+            cleaned.append(json.dumps(doc))
+            keep.append(i)
+    results: list[str | None] = [None] * len(sources)
+    for i, out in zip(keep, run_batch("write", cleaned), strict=True):
+        if isinstance(out, Exception):
+            diags.error(sources[i].origin, f"the abstract could not be converted: {out}")
+        else:
+            results[i] = out.strip()
+    return results
+
+
+class Sanitiser:
+    """Rewrites one abstract's AST; problems go to ``diags`` at their source line."""
+
+    def __init__(self, source: MarkdownSource, diags: Diagnostics) -> None:
+        self.locator = SourceLocator(source.text, source.origin)
+        self.diags = diags
+
+    # -- traversal ---------------------------------------------------------
+
+    def blocks(self, blocks: list[Node]) -> list[Node]:
+        return self._each(blocks, self.block)
+
+    def inlines(self, inlines: list[Node]) -> list[Node]:
+        return self._each(self.bare_math(inlines), self.inline)
+
+    @staticmethod
+    def _each(items: list[Node], handle: Callable[[Node], list[Node]]) -> list[Node]:
+        out: list[Node] = []
+        for item in items:
+            out.extend(handle(item))
+        return out
+
+    def _children(self, value: Any) -> Any:
+        """Recurse into an element's contents, whatever their shape."""
+        if isinstance(value, list):
+            if value and all(isinstance(v, dict) and "t" in v for v in value):
+                kind = value[0]["t"]
+                return self.inlines(value) if kind in INLINE_TYPES else self.blocks(value)
+            return [self._children(v) for v in value]
+        if isinstance(value, dict) and "t" in value:
+            handled = (self.inline if value["t"] in INLINE_TYPES else self.block)(value)
+            return handled[0] if len(handled) == 1 else {"t": "Span", "c": [EMPTY_ATTR, handled]}
+        return value
+
+    # -- blocks --------------------------------------------------------------
+
+    def block(self, node: Node) -> list[Node]:
+        kind, content = node["t"], node.get("c")
+        if kind == "RawBlock":
+            self.error(None, "raw LaTeX or HTML blocks are not allowed in an abstract; removed")
+            return []
+        if kind == "CodeBlock":  # pandoc would write a verbatim environment: flatten it
+            lines = content[1].split("\n")
+            inlines: list[Node] = []
+            for n, line in enumerate(lines):
+                if n:
+                    inlines.append({"t": "LineBreak"})
+                inlines.append({"t": "Code", "c": [EMPTY_ATTR, line]})
+            return [{"t": "Para", "c": inlines}]
+        if kind == "Header":
+            return [{"t": "Para", "c": [{"t": "Strong", "c": self.inlines(content[2])}]}]
+        if kind == "Div":
+            return self.blocks(content[1])
+        if kind == "Figure":
+            self.error(None, "images are not allowed in an abstract; removed")
+            return []
+        return [{"t": kind, "c": self._children(content)} if content is not None else node]
+
+    # -- inlines ----------------------------------------------------------------
+
+    def inline(self, node: Node) -> list[Node]:
+        kind, content = node["t"], node.get("c")
+        if kind == "Math":
+            return [self.math(content[0]["t"] == "DisplayMath", content[1], bare=BARE in node)]
+        if kind == "RawInline":
+            self.error(None, "raw LaTeX or HTML is not allowed in an abstract; removed")
+            return []
+        if kind == "Image":
+            self.error(self.locator.find("!["), "images are not allowed in an abstract; removed")
+            return []
+        if kind == "Link":
+            url = content[2][0]
+            text = self.inlines(content[1])
+            if url.startswith(LINK_SCHEMES) and URL_CHARS.fullmatch(url):
+                return [{"t": "Link", "c": [EMPTY_ATTR, text, [url, ""]]}]
+            self.warning(
+                self.locator.find(url),
+                f"link to '{url[:80]}' removed: only http, https and mailto links are kept",
+            )
+            return text
+        if kind in ("Span", "Cite"):
+            return self.inlines(content[1])
+        if kind == "Code":
+            return [{"t": "Code", "c": [EMPTY_ATTR, content[1]]}]
+        if kind in ("Underline", "Strikeout"):
+            return [{"t": "Emph", "c": self.inlines(content)}]
+        if kind == "Note":
+            return [{"t": "Note", "c": self.blocks(content)}]
+        return [{"t": kind, "c": self._children(content)} if content is not None else node]
+
+    def math(self, display: bool, source: str, *, bare: bool = False) -> Node:
+        offset = self.locator.find(source)
+        if bare:
+            self.warning(
+                offset,
+                f"'{source}' is mathematics written outside $…$; typeset as ${source}$ "
+                "(write it between dollars to silence this warning)",
+            )
+        vetted = vet_math(source, display=display)
+        for problem in vetted.problems:
+            origin = self.locator.origin_at(None if offset is None else offset + problem.offset)
+            if problem.severity == "error":
+                self.diags.error(origin, problem.message)
+            else:
+                self.diags.warning(origin, problem.message)
+        if vetted.latex is None:
+            return {"t": "Code", "c": [EMPTY_ATTR, source]}
+        tex = f"\\[{vetted.latex}\\]" if display else f"\\({vetted.latex}\\)"
+        return {"t": "RawInline", "c": ["latex", tex]}
+
+    # -- math commands written outside $…$ -----------------------------------
+
+    def bare_math(self, inlines: list[Node]) -> list[Node]:
+        r"""Turn ``\mathcal{L}`` in running text into a formula (and warn).
+
+        Only commands that exist solely in mathematics are taken, with their
+        braced arguments; everything else stays text.
+        """
+        if not any(n["t"] == "Str" and "\\" in n["c"] for n in inlines):
+            return inlines
+        out: list[Node] = []
+        for node in inlines:
+            if node["t"] != "Str" or "\\" not in node["c"]:
+                out.append(node)
+                continue
+            out.extend(self._split_bare(node["c"]))
+        return out
+
+    def _split_bare(self, text: str) -> list[Node]:
+        out: list[Node] = []
+        pos = 0
+        for match in COMMAND.finditer(text):
+            if match.start() < pos or match.group(1) not in MATH_ONLY_COMMANDS:
+                continue
+            end = _braced_args_end(text, match.end())
+            if match.start() > pos:
+                out.append({"t": "Str", "c": text[pos : match.start()]})
+            formula = text[match.start() : end]
+            out.append({"t": "Math", "c": [{"t": "InlineMath"}, formula], BARE: True})
+            pos = end
+        if pos < len(text):
+            out.append({"t": "Str", "c": text[pos:]})
+        return out
+
+    # -- reporting --------------------------------------------------------------
+
+    def error(self, offset: int | None, message: str) -> None:
+        self.diags.error(self.locator.origin_at(offset), message)
+
+    def warning(self, offset: int | None, message: str) -> None:
+        self.diags.warning(self.locator.origin_at(offset), message)
+
+
+def _braced_args_end(text: str, pos: int) -> int:
+    """End of the ``{…}`` groups that follow ``pos`` (balanced, bounded)."""
+    while pos < len(text) and text[pos] == "{":
+        depth = 0
+        for i in range(pos, min(len(text), pos + MAX_BARE_ARG)):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                pos = i + 1
+                break
+        else:
+            return pos
+    return pos
+
+
+INLINE_TYPES = frozenset(
+    "Str Emph Underline Strong Strikeout Superscript Subscript SmallCaps Quoted Cite Code "
+    "Space SoftBreak LineBreak Math RawInline Link Image Note Span".split()
+)  # fmt: skip

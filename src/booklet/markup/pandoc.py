@@ -1,0 +1,50 @@
+"""Running pandoc: many documents per process.
+
+pandoc comes with pypandoc (the ``pypandoc-binary`` wheel ships it), so no
+system package is needed. Each call handles a whole batch through
+``pandoc_batch.lua``; a batch costs one process start, not one per abstract.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from importlib import resources
+from typing import Literal
+
+import pypandoc
+
+# Markdown with $…$ math, and nothing that lets an author reach TeX directly.
+READER = "markdown+tex_math_dollars-raw_tex-raw_attribute-raw_html-latex_macros-yaml_metadata_block"
+TIMEOUT_S = 120
+
+
+class PandocError(RuntimeError):
+    """pandoc could not be run at all (not a problem of one document)."""
+
+
+def run_batch(mode: Literal["read", "write"], inputs: list[str]) -> list[str | Exception]:
+    """Convert each input; a failed input yields its exception, the others go on."""
+    if not inputs:
+        return []
+    script = resources.files("booklet.markup").joinpath("pandoc_batch.lua")
+    try:
+        pandoc_path = pypandoc.get_pandoc_path()
+    except OSError as exc:
+        raise PandocError(f"pandoc is not available: {exc}") from exc
+    with resources.as_file(script) as script_path:
+        try:
+            proc = subprocess.run(
+                [pandoc_path, "lua", str(script_path), mode, READER],
+                input=json.dumps(inputs),
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PandocError(f"pandoc failed to run: {exc}") from exc
+    if proc.returncode != 0:
+        raise PandocError(f"pandoc failed: {proc.stderr.strip()[:500]}")
+    results = json.loads(proc.stdout)
+    return [r["ok"] if "ok" in r else PandocError(r["error"]) for r in results]

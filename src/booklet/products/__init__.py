@@ -1,0 +1,1 @@
+"""Products: recipes over the stages, each a template plus a slice of the programme."""

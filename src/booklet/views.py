@@ -1,0 +1,213 @@
+"""What templates see: the programme arranged for reading, in the event's language.
+
+Values here are plain text (escaped at render time) or
+:class:`~pylatex.utils.NoEscape` LaTeX made by the mark-up stage. Products
+share these views; each template takes the slice it needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from booklet.collation import initial, sort_key
+from booklet.diagnostics import display_path
+from booklet.language import BABEL_NAMES, LABELS, Formatter, Labels
+from booklet.markup import Fragments
+from booklet.markup.escape import NoEscape
+from booklet.model import Contribution, Event, Programme
+
+SHORT_TITLE_MAX = 60
+
+
+@dataclass(frozen=True)
+class SpeakerView:
+    name: str
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class ContributionView:
+    id: str
+    label: NoEscape  # a validated id: safe as it is
+    source: str
+    title: NoEscape
+    bookmark: str
+    running_head: str
+    speakers: tuple[SpeakerView, ...]
+    speaker_names: str
+    when: str
+    session: str | None
+    type: str | None
+    language: str
+    abstract: NoEscape
+
+
+@dataclass(frozen=True)
+class EntryView:
+    time: str
+    title: NoEscape
+    language: str  # babel name of the title's language
+    speakers: str
+    label: NoEscape  # a validated id: safe as it is
+
+
+@dataclass
+class SessionBlock:
+    title: str | None
+    details: str
+    entries: list[EntryView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DayView:
+    title: str
+    sessions: tuple[SessionBlock, ...]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    name: str
+    labels: tuple[NoEscape, ...]
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    letter: str
+    entries: tuple[IndexEntry, ...]
+
+
+@dataclass(frozen=True)
+class EventView:
+    title: str
+    short_title: str
+    subtitle: str | None
+    venue: str | None
+    dates: str
+    language: str
+
+
+class Views:
+    """Builds the views of one programme, with its fragments."""
+
+    def __init__(self, programme: Programme, fragments: dict[str, Fragments]) -> None:
+        self.programme = programme
+        self.event: Event = programme.event
+        self.fragments = fragments
+        self.fmt = Formatter(self.event.language)
+        self.labels: Labels = LABELS[self.event.language]
+        # Only contributions that marked up cleanly are typeset.
+        self.contributions = tuple(c for c in programme.contributions if c.id in fragments)
+
+    def common(self) -> dict[str, object]:
+        """Context every template gets."""
+        languages = {BABEL_NAMES[c.language] for c in self.contributions}
+        main = BABEL_NAMES[self.event.language]
+        return {
+            "event": self.event_view(),
+            "labels": self.labels,
+            "paper": self.event.paper,
+            "document_language": main,
+            # babel's main language is the last one loaded
+            "babel_languages": [*sorted(languages - {main}), main],
+        }
+
+    def event_view(self) -> EventView:
+        title = self.event.title
+        short = title if len(title) <= SHORT_TITLE_MAX else title[: SHORT_TITLE_MAX - 1] + "…"
+        return EventView(
+            title=title,
+            short_title=short,
+            subtitle=self.event.subtitle,
+            venue=self.event.venue,
+            dates=self.fmt.days(self.programme.days),
+            language=self.event.language,
+        )
+
+    def contribution(self, c: Contribution) -> ContributionView:
+        frag = self.fragments[c.id]
+        session = self.event.session(c.session)
+        return ContributionView(
+            id=c.id,
+            label=NoEscape(c.label),
+            source=display_path(c.origin.path),
+            title=frag.title,
+            bookmark=frag.plain_title,
+            running_head=session.title if session else self.labels.abstracts,
+            speakers=tuple(SpeakerView(s.name, s.affiliation) for s in c.speakers),
+            speaker_names=", ".join(s.name for s in c.speakers),
+            when=self.when(c),
+            session=session.title if session else None,
+            type=c.type,
+            language=BABEL_NAMES[c.language],
+            abstract=frag.abstract,
+        )
+
+    def when(self, c: Contribution) -> str:
+        if c.start is None:
+            return self.labels.unscheduled
+        span = self.fmt.time_span(c.start, c.end)
+        duration = f" ({c.duration} {self.labels.minutes})" if c.duration else ""
+        return f"{self.fmt.day(c.start.date())}, {span}{duration}"
+
+    def programme_days(self) -> list[DayView]:
+        """Per day, consecutive talks of one session grouped under its heading."""
+        by_day: dict[date | None, list[Contribution]] = defaultdict(list)
+        for c in self.contributions:
+            by_day[c.day].append(c)
+        days = []
+        for day in sorted(by_day, key=lambda d: (d is None, d or date.min)):
+            blocks: list[SessionBlock] = []
+            for c in by_day[day]:
+                if not blocks or blocks[-1].title != self._session_title(c):
+                    blocks.append(SessionBlock(self._session_title(c), self._session_details(c)))
+                blocks[-1].entries.append(
+                    EntryView(
+                        time=self.fmt.time_span(c.start, c.end) if c.start else "",
+                        title=self.fragments[c.id].title,
+                        language=BABEL_NAMES[c.language],
+                        speakers=", ".join(s.name for s in c.speakers),
+                        label=NoEscape(c.label),
+                    )
+                )
+            title = self.fmt.day(day) if day else self.labels.unscheduled
+            days.append(DayView(title, tuple(blocks)))
+        return days
+
+    def _session_title(self, c: Contribution) -> str | None:
+        session = self.event.session(c.session)
+        return session.title if session else None
+
+    def _session_details(self, c: Contribution) -> str:
+        session = self.event.session(c.session)
+        if session is None:
+            return ""
+        parts = []
+        if session.room:
+            parts.append(f"{self.labels.room} {session.room}")
+        if session.chair:
+            parts.append(f"{self.labels.chair}{self.labels.colon}{session.chair}")
+        return " · ".join(parts)
+
+    def speaker_index(self) -> list[IndexGroup]:
+        """Speakers sorted by family then given name, grouped by initial letter."""
+        labels: dict[tuple[str, str], list[NoEscape]] = defaultdict(list)
+        names: dict[tuple[str, str], str] = {}
+        for c in self.contributions:
+            for s in c.speakers:
+                key = (s.family.casefold(), s.given.casefold())
+                names.setdefault(key, s.sort_name)
+                if c.label not in labels[key]:
+                    labels[key].append(NoEscape(c.label))
+        ordered = sorted(names, key=lambda k: (sort_key(k[0]), sort_key(k[1])))
+        groups: dict[str, list[IndexEntry]] = {}
+        for key in ordered:
+            groups.setdefault(initial(names[key]), []).append(
+                IndexEntry(names[key], tuple(labels[key]))
+            )
+        return [IndexGroup(letter, tuple(entries)) for letter, entries in groups.items()]
+
+    def source_dir(self) -> Path:
+        return self.event.origin.path.parent
