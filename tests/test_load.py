@@ -88,7 +88,7 @@ def test_duplicate_id(content_copy: Path) -> None:
     write(content_copy, "900.md", GOOD.format(id=3))
     programme, messages = load(content_copy)
     assert any(
-        "900.md:1: error: contribution id '3' is already used by 003.md" in m for m in messages
+        "900.md:2: error: contribution id '3' is already used by 003.md" in m for m in messages
     ), messages
     assert programme is not None and len(programme.contributions) == 6
 
@@ -228,3 +228,44 @@ def test_no_traceback_from_the_console_script(content_copy: Path) -> None:
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "900.md:" in run.stderr and "YAML syntax error" in run.stderr
+
+
+def test_contribution_outside_the_event_days(content_copy: Path) -> None:
+    event = content_copy / "event.yaml"
+    event.write_text(event.read_text("utf-8") + "start_date: 2024-05-23\n", "utf-8")
+    write(
+        content_copy, "900.md", GOOD.format(id=900).replace("2024-05-23 09:30", "2024-05-24 09:30")
+    )
+    _, messages = load(content_copy)
+    assert any(
+        "900.md:4: error: contribution 900 starts on 2024-05-24, outside the event's days "
+        "(2024-05-23)" in m
+        for m in messages
+    ), messages
+
+
+def test_two_talks_in_one_room_and_a_speaker_in_two_places(content_copy: Path) -> None:
+    a = GOOD.format(id=900).replace("session: morning\n", "room: Amphi A\n")
+    b = a.replace("id: 900", "id: 901").replace("09:30", "09:45")
+    write(content_copy, "900.md", a)
+    write(content_copy, "901.md", b)
+    _, messages = load(content_copy)
+    assert any(
+        "901.md:4: warning: contribution 901 overlaps contribution 900 (900.md) in room Amphi A"
+        in m
+        for m in messages
+    ), messages
+    assert any(
+        "901.md:4: warning: Jane Doe also speaks at the same time in contribution 900" in m
+        for m in messages
+    ), messages
+
+
+def test_abstract_over_the_configured_length(content_copy: Path) -> None:
+    event = content_copy / "event.yaml"
+    event.write_text(event.read_text("utf-8") + "abstract_max_words: 50\n", "utf-8")
+    _, messages = load(content_copy)
+    long_ones = sorted(m for m in messages if "more than the 50 allowed" in m)
+    # talks 1-4 are longer than 50 words (78, 166, 278, 76); 5 has 49, 6 ("TBA") one
+    assert len(long_ones) == 4
+    assert "003.md:12: error: the abstract has 278 words, more than the 50 allowed" in long_ones[2]

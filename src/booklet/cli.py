@@ -10,23 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from booklet import __version__
-from booklet.compile import check_tools
 from booklet.diagnostics import Diagnostics, display_path
 from booklet.load import load_programme
 from booklet.markup import mark_up
 from booklet.markup.pandoc import PandocError
-from booklet.products.booklet import booklet
-from booklet.products.context import BuildContext, Product
-from booklet.views import Views
+from booklet.pipeline import TARGETS, BuildError, BuildOptions
+from booklet.pipeline import build as run_build
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-Recipe = Callable[[BuildContext], Product | None]
-TARGETS: dict[str, Recipe] = {"booklet": booklet}
 
 
 class UsageError(Exception):
@@ -64,6 +59,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="a folder of templates that override the defaults (default: DIR/templates "
         "of the content, when it exists)",
     )  # fmt: skip
+    build.add_argument(
+        "-k", "--keep-going", action="store_true",
+        help="typeset everything that can be: a contribution with errors is replaced by a "
+        "marked placeholder (and reported) instead of stopping the build",
+    )  # fmt: skip
     return parser
 
 
@@ -89,7 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return check(args.content)
-        return build(args.content, args.out, args.targets or ["booklet"], args.templates)
+        options = BuildOptions(
+            content=args.content,
+            out=args.out,
+            targets=args.targets or ["booklet"],
+            templates=args.templates,
+            keep_going=args.keep_going,
+        )
+        return build(options)
     except KeyboardInterrupt:
         print("booklet: interrupted", file=sys.stderr)
         return 130
@@ -121,44 +128,30 @@ def check(content: Path) -> int:
     return EXIT_ERRORS if diags.has_errors else EXIT_OK
 
 
-def build(content: Path, out: Path, targets: list[str], templates: Path | None) -> int:
+def build(options: BuildOptions) -> int:
     started = time.monotonic()
     diags = Diagnostics()
-    programme = load_programme(content, diags)
-    if programme is None or diags.has_errors:
-        report(diags)
-        print(f"booklet: not built: {summary(diags)}", file=sys.stderr)
-        return EXIT_ERRORS
-    missing = check_tools()
-    if missing:
-        print(f"booklet: error: {missing}", file=sys.stderr)
-        return EXIT_ERRORS
     try:
-        fragments = mark_up(programme, diags)
-    except PandocError as exc:
+        result = run_build(options, diags)
+    except BuildError as exc:
+        report(diags)
         print(f"booklet: error: {exc}", file=sys.stderr)
         return EXIT_ERRORS
-    if diags.has_errors:
-        report(diags)
-        print(f"booklet: not built: {summary(diags)}", file=sys.stderr)
-        return EXIT_ERRORS
-
-    template_dirs = (templates,) if templates else (content / "templates",)
-    ctx = BuildContext(Views(programme, fragments), out, diags, template_dirs)
-    products = []
-    for target in dict.fromkeys(targets):
-        product = TARGETS[target](ctx)
-        if product is None:
-            break
-        products.append(product)
     report(diags)
-    if diags.has_errors:
+    for product in result.products:
+        print(f"booklet: wrote {display_path(product.pdf)}", file=sys.stderr)
+    if result.left_out and result.products:
+        ids = ", ".join(sorted(result.left_out))
+        print(
+            f"booklet: {len(result.left_out)} contribution(s) replaced by a marked placeholder "
+            f"(--keep-going): {ids}",
+            file=sys.stderr,
+        )
+    if diags.has_errors or len(result.products) < len(set(options.targets)):
         print(f"booklet: build failed: {summary(diags)}", file=sys.stderr)
         return EXIT_ERRORS
-    for product in products:
-        print(f"booklet: wrote {display_path(product.pdf)}", file=sys.stderr)
     print(
-        f"booklet: built {', '.join(p.name for p in products)} in "
+        f"booklet: built {', '.join(p.name for p in result.products)} in "
         f"{time.monotonic() - started:.1f} s: {summary(diags)}",
         file=sys.stderr,
     )

@@ -31,6 +31,7 @@ class Labels:
     minutes: str
     booklet_title: str
     colon: str  # French puts a (thin) space before a colon
+    not_typeset: str
 
 
 LABELS: dict[str, Labels] = {
@@ -46,6 +47,7 @@ LABELS: dict[str, Labels] = {
         minutes="min",
         booklet_title="Programme et résumés",
         colon=" : ",
+        not_typeset="Contribution non imprimée : elle n’a pas pu être composée",
     ),
     "en": Labels(
         programme="Programme",
@@ -59,6 +61,7 @@ LABELS: dict[str, Labels] = {
         minutes="min",
         booklet_title="Programme and abstracts",
         colon=": ",
+        not_typeset="Not printed: this contribution could not be typeset",
     ),
 }
 

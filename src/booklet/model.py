@@ -61,6 +61,7 @@ class Contribution:
     start: datetime | None = None  # aware, in the event's timezone
     duration: int | None = None  # minutes
     session: str | None = None
+    room: str | None = None  # overrides the session's room
     field_origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 
     def origin_of(self, name: str) -> Origin:
@@ -93,6 +94,9 @@ class Event:
     venue: str | None = None
     paper: Paper = "a5"
     sessions: tuple[Session, ...] = ()
+    start_date: date | None = None  # the event's days, when given
+    end_date: date | None = None
+    abstract_max_words: int = 600
 
     def session(self, session_id: str | None) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)

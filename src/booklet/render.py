@@ -75,13 +75,22 @@ def render(
         diags.error(Origin(path, exc.lineno or 1), f"template error: {exc.message}")
     except jinja2.TemplateNotFound as exc:
         diags.error(Origin(Path(name)), f"template not found: {exc.name}")
-    except jinja2.UndefinedError as exc:
-        diags.error(Origin(Path(_template_path(env, name))), f"template error: {exc.message}")
+    except jinja2.TemplateError as exc:  # undefined variables and the like, at render time
+        diags.error(_template_origin(exc, name), f"template error: {exc.message}")
     return None
 
 
-def _template_path(env: jinja2.Environment, name: str) -> str:
-    try:
-        return env.get_template(name).filename or name
-    except jinja2.TemplateError:
-        return name
+def _template_origin(exc: BaseException, name: str) -> Origin:
+    """The template line being rendered when ``exc`` was raised.
+
+    Jinja2 rewrites tracebacks so that template code appears with the
+    template's file name and line.
+    """
+    origin = Origin(Path(name))
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            origin = Origin(Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return origin

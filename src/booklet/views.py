@@ -16,7 +16,8 @@ from booklet.collation import initial, sort_key
 from booklet.diagnostics import display_path
 from booklet.language import BABEL_NAMES, LABELS, Formatter, Labels
 from booklet.markup import Fragments
-from booklet.markup.escape import NoEscape
+from booklet.markup.charset import printable_text
+from booklet.markup.escape import NoEscape, escape_text
 from booklet.model import Contribution, Event, Programme
 
 SHORT_TITLE_MAX = 60
@@ -30,7 +31,7 @@ class SpeakerView:
 
 @dataclass(frozen=True)
 class ContributionView:
-    id: str
+    id: NoEscape  # a validated id: safe as it is
     label: NoEscape  # a validated id: safe as it is
     source: str
     title: NoEscape
@@ -43,6 +44,7 @@ class ContributionView:
     type: str | None
     language: str
     abstract: NoEscape
+    placeholder: str | None = None  # why it could not be typeset, when it could not
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,37 @@ class EventView:
 class Views:
     """Builds the views of one programme, with its fragments."""
 
-    def __init__(self, programme: Programme, fragments: dict[str, Fragments]) -> None:
+    def __init__(
+        self,
+        programme: Programme,
+        fragments: dict[str, Fragments],
+        placeholders: dict[str, str] | None = None,
+    ) -> None:
         self.programme = programme
         self.event: Event = programme.event
         self.fragments = fragments
+        # contribution id -> why it is not typeset; it gets a marked placeholder instead
+        self.placeholders: dict[str, str] = placeholders if placeholders is not None else {}
         self.fmt = Formatter(self.event.language)
         self.labels: Labels = LABELS[self.event.language]
-        # Only contributions that marked up cleanly are typeset.
-        self.contributions = tuple(c for c in programme.contributions if c.id in fragments)
+        self.contributions = tuple(
+            c for c in programme.contributions if c.id in fragments or c.id in self.placeholders
+        )
+
+    def event_days(self) -> tuple[date, ...]:
+        """The event's days as declared, else the days of its talks."""
+        if self.event.start_date and self.event.end_date:
+            return (self.event.start_date, self.event.end_date)
+        return self.programme.days
+
+    def contribution_by_id(self, cid: str) -> Contribution:
+        return next(c for c in self.programme.contributions if c.id == cid)
+
+    def title(self, c: Contribution) -> NoEscape:
+        """The typeset title, or the title as plain text for a placeholder."""
+        if c.id in self.fragments and c.id not in self.placeholders:
+            return self.fragments[c.id].title
+        return escape_text(printable_text(c.title))
 
     def common(self) -> dict[str, object]:
         """Context every template gets."""
@@ -122,19 +147,20 @@ class Views:
             short_title=short,
             subtitle=self.event.subtitle,
             venue=self.event.venue,
-            dates=self.fmt.days(self.programme.days),
+            dates=self.fmt.days(self.event_days()),
             language=self.event.language,
         )
 
     def contribution(self, c: Contribution) -> ContributionView:
-        frag = self.fragments[c.id]
+        frag = self.fragments.get(c.id)
+        placeholder = self.placeholders.get(c.id)
         session = self.event.session(c.session)
         return ContributionView(
-            id=c.id,
+            id=NoEscape(c.id),
             label=NoEscape(c.label),
             source=display_path(c.origin.path),
-            title=frag.title,
-            bookmark=frag.plain_title,
+            title=self.title(c),
+            bookmark=frag.plain_title if frag else printable_text(c.title),
             running_head=session.title if session else self.labels.abstracts,
             speakers=tuple(SpeakerView(s.name, s.affiliation) for s in c.speakers),
             speaker_names=", ".join(s.name for s in c.speakers),
@@ -142,7 +168,8 @@ class Views:
             session=session.title if session else None,
             type=c.type,
             language=BABEL_NAMES[c.language],
-            abstract=frag.abstract,
+            abstract=frag.abstract if frag and not placeholder else NoEscape(""),
+            placeholder=printable_text(placeholder) if placeholder else None,
         )
 
     def when(self, c: Contribution) -> str:
@@ -166,7 +193,7 @@ class Views:
                 blocks[-1].entries.append(
                     EntryView(
                         time=self.fmt.time_span(c.start, c.end) if c.start else "",
-                        title=self.fragments[c.id].title,
+                        title=self.title(c),
                         language=BABEL_NAMES[c.language],
                         speakers=", ".join(s.name for s in c.speakers),
                         label=NoEscape(c.label),

@@ -1,10 +1,9 @@
-"""Checks across contributions: duplicate ids, clashes, dates."""
+"""Checks across contributions: duplicate ids, clashes, dates, lengths."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-from itertools import pairwise
+from collections.abc import Iterator
 
 from booklet.diagnostics import Diagnostics
 from booklet.model import Contribution, Event
@@ -20,7 +19,7 @@ def check_programme(
         first = by_id.get(c.id)
         if first is not None:
             diags.error(
-                c.origin.at(0),
+                c.origin_of("id"),
                 f"contribution id '{c.id}' is already used by {first.origin.path.name}; "
                 "ids must be unique",
             )
@@ -28,26 +27,87 @@ def check_programme(
         by_id[c.id] = c
         kept.append(c)
     _speaker_clashes(kept, diags)
+    _room_clashes(event, kept, diags)
+    for c in kept:
+        _within_event_days(event, c, diags)
+        _abstract_length(event, c, diags)
     return kept
+
+
+def overlapping(talks: list[Contribution]) -> Iterator[tuple[Contribution, Contribution]]:
+    """Pairs (earlier, later) of timed talks where the later starts before the earlier ends."""
+    timed = [c for c in talks if c.start is not None and c.end is not None]
+    timed.sort(key=lambda c: c.start)  # type: ignore[arg-type, return-value]
+    latest: Contribution | None = None  # the talk seen so far that ends last
+    for c in timed:
+        if latest is not None and c.start < latest.end:  # type: ignore[operator]
+            yield latest, c
+        if latest is None or c.end > latest.end:  # type: ignore[operator]
+            latest = c
 
 
 def _speaker_clashes(contributions: list[Contribution], diags: Diagnostics) -> None:
     """A speaker cannot give two talks at once."""
-    talks: dict[tuple[str, str], list[tuple[datetime, datetime, Contribution]]] = defaultdict(list)
+    talks: dict[tuple[str, str], list[Contribution]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
     for c in contributions:
-        if c.start is None or c.end is None:
-            continue
         for s in c.speakers:
             key = (s.family.casefold(), s.given.casefold())
             names[key] = s.name
-            talks[key].append((c.start, c.end, c))
+            talks[key].append(c)
     for key, items in talks.items():
-        items.sort(key=lambda item: item[0])
-        for (_, end, a), (start, _, b) in pairwise(items):
-            if start < end:
-                diags.warning(
-                    b.origin,
-                    f"{names[key]} also speaks at the same time in contribution {a.id} "
-                    f"({a.origin.path.name})",
-                )
+        for a, b in overlapping(items):
+            diags.warning(
+                b.origin_of("start"),
+                f"{names[key]} also speaks at the same time in contribution {a.id} "
+                f"({a.origin.path.name})",
+            )
+
+
+def room_of(event: Event, c: Contribution) -> str | None:
+    """The contribution's own room, else its session's."""
+    if c.room:
+        return c.room
+    session = event.session(c.session)
+    return session.room if session else None
+
+
+def _room_clashes(event: Event, contributions: list[Contribution], diags: Diagnostics) -> None:
+    """Two talks in one room at the same time."""
+    by_room: dict[str, list[Contribution]] = defaultdict(list)
+    for c in contributions:
+        room = room_of(event, c)
+        if room:
+            by_room[room.casefold()].append(c)
+    for items in by_room.values():
+        for a, b in overlapping(items):
+            diags.warning(
+                b.origin_of("start"),
+                f"contribution {b.id} overlaps contribution {a.id} ({a.origin.path.name}) "
+                f"in room {room_of(event, b)}",
+            )
+
+
+def _within_event_days(event: Event, c: Contribution, diags: Diagnostics) -> None:
+    if c.day is None or event.start_date is None or event.end_date is None:
+        return
+    if not event.start_date <= c.day <= event.end_date:
+        span = (
+            str(event.start_date)
+            if event.start_date == event.end_date
+            else f"{event.start_date} to {event.end_date}"
+        )
+        diags.error(
+            c.origin_of("start"),
+            f"contribution {c.id} starts on {c.day}, outside the event's days ({span})",
+        )
+
+
+def _abstract_length(event: Event, c: Contribution, diags: Diagnostics) -> None:
+    words = len(c.abstract.split())
+    if words > event.abstract_max_words:
+        diags.error(
+            c.origin.at(c.abstract_line - 1),
+            f"the abstract has {words} words, more than the {event.abstract_max_words} allowed "
+            "(abstract_max_words in event.yaml)",
+        )

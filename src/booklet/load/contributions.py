@@ -13,7 +13,7 @@ from booklet.load.yamlsource import YamlMap, parse_yaml, read_text
 from booklet.model import LANGUAGES, Contribution, Event, Speaker
 
 CONTRIBUTION_FIELDS = (
-    "id", "title", "type", "start", "duration", "session", "speakers", "language",
+    "id", "title", "type", "start", "duration", "session", "room", "speakers", "language",
 )  # fmt: skip
 SPEAKER_FIELDS = ("family", "given", "affiliation")
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -78,6 +78,7 @@ def load_contribution(path: Path, event: Event | None, diags: Diagnostics) -> Co
         start=start,
         duration=duration,
         session=session,
+        room=fields.text("room"),
         field_origins=dict(data.key_origins),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -10,7 +11,11 @@ from booklet.load.fields import Fields, suggestion
 from booklet.load.yamlsource import YamlMap, parse_yaml, read_text
 from booklet.model import LANGUAGES, PAPERS, Event, Session
 
-EVENT_FIELDS = ("title", "subtitle", "language", "timezone", "venue", "paper", "sessions")
+EVENT_FIELDS = (
+    "title", "subtitle", "language", "timezone", "venue", "paper", "sessions",
+    "start_date", "end_date", "abstract_max_words",
+)  # fmt: skip
+DEFAULT_ABSTRACT_MAX_WORDS = 600
 SESSION_FIELDS = ("id", "title", "chair", "room")
 
 
@@ -40,6 +45,11 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
     language = fields.choice("language", LANGUAGES, "en")
     paper = fields.choice("paper", PAPERS, "a5")
     sessions = _sessions(fields, diags)
+    start_date = _date(fields, "start_date")
+    end_date = _date(fields, "end_date") or start_date
+    if start_date and end_date and end_date < start_date:
+        diags.error(fields.origin("end_date"), "event: 'end_date' is before 'start_date'")
+    max_words = fields.positive_int("abstract_max_words", maximum=100_000)
     if title is None or timezone is None:
         return None
     return Event(
@@ -51,7 +61,23 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
         paper=paper,  # type: ignore[arg-type]
         sessions=sessions,
         origin=Origin(path),
+        start_date=start_date,
+        end_date=end_date,
+        abstract_max_words=max_words or DEFAULT_ABSTRACT_MAX_WORDS,
     )
+
+
+def _date(fields: Fields, key: str) -> date | None:
+    value = fields.text(key)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fields.diags.error(
+            fields.origin(key), f"event: bad date '{value}' for '{key}'; write YYYY-MM-DD"
+        )
+        return None
 
 
 def _timezone(fields: Fields) -> str | None:

@@ -7,6 +7,7 @@ import re
 from pylatexenc.latex2text import LatexNodes2Text
 
 from booklet.diagnostics import Diagnostics, Origin
+from booklet.markup.charset import check_printable
 from booklet.markup.escape import NoEscape, escape_text
 from booklet.markup.math import vet_math
 
@@ -18,7 +19,7 @@ def inline_to_latex(text: str, origin: Origin, what: str, diags: Diagnostics) ->
     """LaTeX for a title-like field, or None when a formula in it is rejected."""
     parts: list[str] = []
     pos = 0
-    ok = True
+    ok = check_printable(MATH_SPAN.sub(" ", text), origin, what, diags)
     for match in MATH_SPAN.finditer(text):
         parts.append(escape_text(_unescape_dollars(text[pos : match.start()])))
         vetted = vet_math(match.group(1))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from booklet.diagnostics import Diagnostics, Origin
+from booklet.markup.charset import check_printable, unprintable
 from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
 from booklet.markup.pandoc import run_batch
@@ -123,6 +124,9 @@ class Sanitiser:
 
     def inline(self, node: Node) -> list[Node]:
         kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            self.printable(content)
+            return [node]
         if kind == "Math":
             return [self.math(content[0]["t"] == "DisplayMath", content[1], bare=BARE in node)]
         if kind == "RawInline":
@@ -144,6 +148,7 @@ class Sanitiser:
         if kind in ("Span", "Cite"):
             return self.inlines(content[1])
         if kind == "Code":
+            self.printable(content[1])
             return [{"t": "Code", "c": [EMPTY_ATTR, content[1]]}]
         if kind in ("Underline", "Strikeout"):
             return [{"t": "Emph", "c": self.inlines(content)}]
@@ -204,6 +209,11 @@ class Sanitiser:
         if pos < len(text):
             out.append({"t": "Str", "c": text[pos:]})
         return out
+
+    def printable(self, text: str) -> None:
+        if unprintable(text):
+            offset = self.locator.find(text)
+            check_printable(text, self.locator.origin_at(offset), "abstract", self.diags)
 
     # -- reporting --------------------------------------------------------------
 

@@ -23,11 +23,22 @@ from booklet.views import Views
 STYLE_FILES = ("abstractbook.sty",)
 
 
+class TypesetFailure(Exception):
+    """TeX failed; ``contribution`` is the id of the contribution it failed in, if known."""
+
+    def __init__(self, origin: Origin, message: str, contribution: str | None) -> None:
+        super().__init__(message)
+        self.origin = origin
+        self.message = message
+        self.contribution = contribution
+
+
 @dataclass(frozen=True)
 class Product:
     name: str
     pdf: Path
     tex: Path
+    aux: Path  # LaTeX's record of labels and pages, in the work folder
     seconds: float
 
 
@@ -70,43 +81,48 @@ class BuildContext:
             write_text(work / style, content)
         result = tex.compile_tex(work, f"{name}.tex")
         if not result.ok:
-            self._report_failure(name, tex_path, text, result)
-            return None
+            raise self._failure(name, tex_path, text, result)
         assert result.pdf is not None
         dest = self.out / pdf_name
         install(result.pdf, dest)
-        return Product(name, dest, tex_path, result.seconds)
+        return Product(name, dest, tex_path, work / f"{name}.aux", result.seconds)
 
     def _template_file(self, name: str) -> Path:
         _, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         return Path(filename)
 
-    def _report_failure(
+    def _failure(
         self, name: str, tex_path: Path, text: str, result: tex.CompileResult
-    ) -> None:
-        if result.timed_out:
-            self.diags.error(
-                Origin(tex_path), f"LaTeX did not finish within {tex.WALL_TIMEOUT_S:.0f} s; stopped"
-            )
-            return
+    ) -> TypesetFailure:
+        """What went wrong, in plain words, and which contribution it was in."""
         error = result.error
-        if error is None:
-            self.diags.error(
-                Origin(tex_path),
-                "LaTeX failed without a message; see "
-                f"{display_path(self.work_dir(name) / (name + '.log'))}",
-            )
-            return
-        origin = Origin(tex_path, error.tex_line or 1)
-        source = _source_of_line(text, error.tex_line) if error.tex_line else None
-        where = f" (in the contribution from {source})" if source else ""
-        self.diags.error(origin, f"LaTeX error{where}: {error.message}")
+        line = error.tex_line if error else None
+        contribution = _contribution_at(text, line) if line else None
+        if result.timed_out:
+            message = f"LaTeX did not finish within {tex.WALL_TIMEOUT_S:.0f} s and was stopped"
+        elif error is None:
+            log = display_path(self.work_dir(name) / f"{name}.log")
+            message = f"LaTeX failed without a message; see {log}"
+        else:
+            message = f"LaTeX error: {error.message}"
+        if contribution is not None:
+            source = self.views.contribution_by_id(contribution).origin
+            return TypesetFailure(source, f"{message} (while typesetting this contribution)",
+                                  contribution)
+        return TypesetFailure(Origin(tex_path, line or 1), message, None)
 
 
-def _source_of_line(text: str, line: int) -> str | None:
-    """The contribution file named by the nearest ``% from …`` comment above ``line``."""
-    lines = text.split("\n")[:line]
-    for candidate in reversed(lines):
-        if candidate.startswith("% from "):
-            return candidate[len("% from ") :]
+CONTRIBUTION_MARK = "% contribution "
+
+
+def _contribution_at(text: str, line: int) -> str | None:
+    """The id in the nearest ``% contribution <id>`` comment above ``line``, if any.
+
+    Comments at the start and end of each contribution in the templates bracket
+    its lines; a line outside every contribution belongs to none.
+    """
+    for candidate in reversed(text.split("\n")[:line]):
+        if candidate.startswith(CONTRIBUTION_MARK):
+            rest = candidate[len(CONTRIBUTION_MARK):].split()
+            return rest[0] if rest and rest[-1] != "end" else None
     return None
