@@ -99,3 +99,34 @@ def test_template_error_is_reported_with_its_line(
     err = capsys.readouterr().err
     assert status == 1
     assert "booklet.tex.jinja:3: error: template error: 'no_such_value' is undefined" in err
+
+
+def test_a_latex_error_is_traced_to_the_abstract_line_and_isolated(
+    content_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even if the allow-list were bypassed, a bad formula loses one contribution, not the book."""
+    import booklet.markup.markdown as markdown
+    from booklet.markup.math import VettedMath
+
+    monkeypatch.setattr(markdown, "vet_math", lambda source, **_: VettedMath(source, ()))
+    path = content_copy / "contributions" / "004.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + "\nSecond paragraph.\n\nThird, with $\\undefinedmacro x$ in it.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert build(content_copy, out) == 1
+    err = capsys.readouterr().err
+    # the abstract starts on line 12; the bad formula is on its fifth line
+    assert "004.md:16: error: LaTeX error: Undefined control sequence." in err, err
+    assert not (out / "booklet.pdf").exists()
+
+    assert build(content_copy, out, "--keep-going") == 1
+    capsys.readouterr()
+    text = pdftotext(out / "booklet.pdf")
+    assert "Contribution non imprimée" in text
+    assert "Three Problems in the Mathematics of Deep Learning" in text
+    assert "many problems of mathematics can be set as translation tasks" not in text.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,10 @@ def test_abstract_over_the_configured_length(content_copy: Path) -> None:
     # talks 1-4 are longer than 50 words (78, 166, 278, 76); 5 has 49, 6 ("TBA") one
     assert len(long_ones) == 4
     assert "003.md:12: error: the abstract has 278 words, more than the 50 allowed" in long_ones[2]
+
+
+@pytest.mark.parametrize("bad", ["con", "a b", "../x", "-lead", "x" * 65, "é"])
+def test_ids_must_be_safe_file_names(content_copy: Path, bad: str) -> None:
+    write(content_copy, "900.md", GOOD.format(id=json.dumps(bad)))
+    _, messages = load(content_copy)
+    assert any("900.md:2: error: contribution: 'id' " in m for m in messages), messages

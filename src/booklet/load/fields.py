@@ -15,6 +15,10 @@ from booklet.diagnostics import Diagnostics, Origin
 from booklet.load.yamlsource import YamlList, YamlMap
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Ids name output files (proofs/<id>.pdf): refuse names Windows reserves for devices.
+RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {
+    f"{d}{n}" for d in ("com", "lpt") for n in range(10)
+}
 # Zero-width and bidirectional controls: invisible, and used to disguise text.
 INVISIBLE = {
     "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
@@ -98,6 +102,12 @@ class Fields:
     def identifier(self, key: str, *, required: bool = False) -> str | None:
         value = self.text(key, required=required)
         if value is None:
+            return None
+        if value.casefold() in RESERVED_NAMES:
+            self.diags.error(
+                self.origin(key),
+                f"{self.what}: '{key}' cannot be '{value}', a name reserved for devices on Windows",
+            )
             return None
         if not SAFE_ID.fullmatch(value):
             self.diags.error(

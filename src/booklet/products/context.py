@@ -97,7 +97,7 @@ class BuildContext:
         """What went wrong, in plain words, and which contribution it was in."""
         error = result.error
         line = error.tex_line if error else None
-        contribution = _contribution_at(text, line) if line else None
+        located = locate_in_contribution(text, line) if line else None
         if result.timed_out:
             message = f"LaTeX did not finish within {tex.WALL_TIMEOUT_S:.0f} s and was stopped"
         elif error is None:
@@ -105,24 +105,39 @@ class BuildContext:
             message = f"LaTeX failed without a message; see {log}"
         else:
             message = f"LaTeX error: {error.message}"
-        if contribution is not None:
-            source = self.views.contribution_by_id(contribution).origin
-            return TypesetFailure(source, f"{message} (while typesetting this contribution)",
-                                  contribution)
+        if located is not None:
+            cid, abstract_offset = located
+            c = self.views.contribution_by_id(cid)
+            origin = c.origin
+            if abstract_offset is not None:
+                origin = c.origin.at(c.abstract_line - 1 + abstract_offset)
+            return TypesetFailure(origin, f"{message} (while typesetting this contribution)", cid)
         return TypesetFailure(Origin(tex_path, line or 1), message, None)
 
 
 CONTRIBUTION_MARK = "% contribution "
+ABSTRACT_MARK = "\\begin{abstracttext}"
 
 
-def _contribution_at(text: str, line: int) -> str | None:
-    """The id in the nearest ``% contribution <id>`` comment above ``line``, if any.
+def locate_in_contribution(text: str, line: int) -> tuple[str, int | None] | None:
+    """(contribution id, line offset within its abstract) for a line of generated LaTeX.
 
-    Comments at the start and end of each contribution in the templates bracket
-    its lines; a line outside every contribution belongs to none.
+    Comments ``% contribution <id> from …`` and ``% contribution <id> end`` in
+    the templates bracket each contribution; inside, the abstract starts after
+    ``\\begin{abstracttext}``, and pandoc keeps the abstract's line breaks, so
+    the offset from there is the offset in the source (approximately, after
+    constructs such as lists or tables). None outside every contribution.
     """
-    for candidate in reversed(text.split("\n")[:line]):
+    lines = text.split("\n")[:line]
+    abstract_start = None
+    for index in range(len(lines) - 1, -1, -1):
+        candidate = lines[index]
+        if candidate.startswith(ABSTRACT_MARK) and abstract_start is None:
+            abstract_start = index
         if candidate.startswith(CONTRIBUTION_MARK):
-            rest = candidate[len(CONTRIBUTION_MARK):].split()
-            return rest[0] if rest and rest[-1] != "end" else None
+            rest = candidate[len(CONTRIBUTION_MARK) :].split()
+            if not rest or rest[-1] == "end":
+                return None
+            offset = line - 1 - abstract_start - 1 if abstract_start is not None else None
+            return rest[0], offset if offset is not None and offset >= 0 else None
     return None
