@@ -8,6 +8,7 @@ stderr; bad input never shows a Python traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -18,8 +19,11 @@ from booklet.diagnostics import Diagnostics, display_path
 from booklet.load import load_programme
 from booklet.markup import mark_up
 from booklet.markup.pandoc import PandocError
-from booklet.pipeline import TARGETS, BuildError, BuildOptions
+from booklet.pipeline import BuildError, BuildOptions
 from booklet.pipeline import build as run_build
+from booklet.products import PRODUCTS
+
+TARGETS = tuple(PRODUCTS)
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -64,6 +68,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="typeset everything that can be: a contribution with errors is replaced by a "
         "marked placeholder (and reported) instead of stopping the build",
     )  # fmt: skip
+    build.add_argument(
+        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+        help="compile up to N documents at once (default: the number of cores, at most 4)",
+    )  # fmt: skip
     return parser
 
 
@@ -95,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             targets=args.targets or ["booklet"],
             templates=args.templates,
             keep_going=args.keep_going,
+            jobs=args.jobs,
         )
         return build(options)
     except KeyboardInterrupt:
@@ -138,20 +147,22 @@ def build(options: BuildOptions) -> int:
         print(f"booklet: error: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     report(diags)
-    for product in result.products:
-        print(f"booklet: wrote {display_path(product.pdf)}", file=sys.stderr)
-    if result.left_out and result.products:
+    for name, paths in result.outputs.items():
+        shown = ", ".join(display_path(p) for p in paths[:3])
+        more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        print(f"booklet: {name}: {shown}{more}", file=sys.stderr)
+    if result.left_out and result.ok:
         ids = ", ".join(sorted(result.left_out))
         print(
             f"booklet: {len(result.left_out)} contribution(s) replaced by a marked placeholder "
             f"(--keep-going): {ids}",
             file=sys.stderr,
         )
-    if diags.has_errors or len(result.products) < len(set(options.targets)):
+    if diags.has_errors or not result.ok:
         print(f"booklet: build failed: {summary(diags)}", file=sys.stderr)
         return EXIT_ERRORS
     print(
-        f"booklet: built {', '.join(p.name for p in result.products)} in "
+        f"booklet: built {', '.join(result.outputs)} in "
         f"{time.monotonic() - started:.1f} s: {summary(diags)}",
         file=sys.stderr,
     )

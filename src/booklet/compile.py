@@ -79,14 +79,22 @@ def _limits() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+PDFLATEX = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+            "-no-shell-escape"]  # fmt: skip
+
+
 def latexmk_command(tex_name: str) -> list[str]:
-    engine = (
-        "pdflatex -interaction=nonstopmode -halt-on-error -file-line-error -no-shell-escape %O %S"
-    )
+    """latexmk runs pdflatex as often as cross-references need (and not at all when up to date)."""
+    engine = " ".join([*PDFLATEX, "%O", "%S"])
     return [
         "latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode",
         "-halt-on-error", "-file-line-error", f"-pdflatex={engine}", "-silent", tex_name,
     ]  # fmt: skip
+
+
+def single_pass_command(tex_name: str) -> list[str]:
+    """One pdflatex pass, for documents without cross-references."""
+    return [*PDFLATEX, tex_name]
 
 
 def check_tools() -> str | None:
@@ -100,12 +108,15 @@ def check_tools() -> str | None:
     return None
 
 
-def compile_tex(workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S) -> CompileResult:
-    """Run latexmk on ``workdir/tex_name`` in the sandbox."""
+def compile_tex(
+    workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S, *, single_pass: bool = False
+) -> CompileResult:
+    """Run latexmk (or one pdflatex pass) on ``workdir/tex_name`` in the sandbox."""
     started = time.monotonic()
+    command = single_pass_command(tex_name) if single_pass else latexmk_command(tex_name)
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(
-            latexmk_command(tex_name),
+            command,
             cwd=workdir,
             env=tex_environment(workdir),
             stdin=devnull,

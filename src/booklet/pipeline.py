@@ -1,14 +1,17 @@
-"""The driver: load, mark up, then let each product render, compile and finish.
+"""The driver: load, mark up, render and compile every document, then finish each product.
 
-A contribution that fails validation or typesetting never loses the others:
-without ``keep_going`` the build stops before writing anything (the previous
-outputs stay as they were); with it, the contribution is replaced by a
-clearly marked placeholder and reported.
+Documents (the booklet, the handouts, the proof stamps) are compiled in
+parallel (``jobs``), each at most once per build even when several products
+need it. A contribution that fails validation or typesetting never loses
+the others: without ``keep_going`` the build stops before writing any
+output (the previous outputs stay as they were); with it, the contribution
+is replaced by a clearly marked placeholder and reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +20,18 @@ from booklet.diagnostics import Diagnostics, Origin
 from booklet.load import load_programme
 from booklet.markup import mark_up
 from booklet.markup.pandoc import PandocError
-from booklet.products.booklet import booklet
-from booklet.products.context import BuildContext, Product, TypesetFailure
+from booklet.products import PRODUCTS
+from booklet.products.context import (
+    BuildContext,
+    Compiled,
+    Document,
+    Product,
+    Rendered,
+    TypesetFailure,
+)
+from booklet.progress import progress
 from booklet.views import Views
 
-Recipe = Callable[[BuildContext], Product | None]
-TARGETS: dict[str, Recipe] = {"booklet": booklet}
 MAX_TEX_RETRIES = 10
 
 
@@ -37,12 +46,18 @@ class BuildOptions:
     targets: list[str]
     templates: Path | None = None
     keep_going: bool = False
+    jobs: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
 
 @dataclass
 class BuildResult:
-    products: list[Product] = field(default_factory=list)
+    outputs: dict[str, list[Path]] = field(default_factory=dict)  # product -> files written
     left_out: dict[str, str] = field(default_factory=dict)  # contribution id -> why
+    compiled: dict[str, Compiled] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outputs)
 
 
 def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
@@ -66,30 +81,62 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     views = Views(programme, fragments, placeholders=result.left_out)
     template_dirs = (options.templates,) if options.templates else (options.content / "templates",)
     ctx = BuildContext(views, options.out, diags, template_dirs)
-    for target in dict.fromkeys(options.targets):
-        product = _typeset_isolating(TARGETS[target], ctx, result, options.keep_going)
-        if product is None:
-            break
-        result.products.append(product)
+    products: list[Product] = [PRODUCTS[t] for t in dict.fromkeys(options.targets)]
+    documents = list({d.name: d for p in products for d in p.documents}.values())
+
+    compiled = _compile_isolating(ctx, documents, result, options)
+    if compiled is None:
+        return result
+    result.compiled = compiled
+    for product in products:
+        result.outputs[product.name] = product.finish(ctx, compiled)
     return result
 
 
-def _typeset_isolating(
-    recipe: Recipe, ctx: BuildContext, result: BuildResult, keep_going: bool
-) -> Product | None:
-    """Run a recipe; with keep_going, a contribution that breaks TeX becomes a placeholder."""
+def _compile_isolating(
+    ctx: BuildContext, documents: list[Document], result: BuildResult, options: BuildOptions
+) -> dict[str, Compiled] | None:
+    """Compile all documents; with keep_going, a contribution that breaks TeX becomes a
+    placeholder and the documents that failed are compiled again."""
+    compiled: dict[str, Compiled] = {}
+    pending = documents
     for _ in range(MAX_TEX_RETRIES):
-        try:
-            return recipe(ctx)
-        except TypesetFailure as failure:
+        rendered = [ctx.render(d) for d in pending]
+        if any(r is None for r in rendered):
+            return None  # a template error, already reported
+        failures = _compile_all(ctx, [r for r in rendered if r is not None], compiled, options.jobs)
+        if not failures:
+            return compiled
+        retry = False
+        for failure in failures.values():
             ctx.diags.error(failure.origin, failure.message)
-            if not keep_going or failure.contribution is None:
-                return None
-            if failure.contribution in result.left_out:
-                return None  # the placeholder itself failed: nothing more to try
-            result.left_out[failure.contribution] = failure.message
-            ctx.views.placeholders[failure.contribution] = failure.message
+            cid = failure.contribution
+            if options.keep_going and cid is not None and cid not in result.left_out:
+                result.left_out[cid] = failure.message
+                retry = True
+        if not retry:
+            return None
+        # documents without the replaced contribution render the same text and are skipped
+        pending = documents
     return None
+
+
+def _compile_all(
+    ctx: BuildContext, rendered: list[Rendered], compiled: dict[str, Compiled], jobs: int
+) -> dict[str, TypesetFailure]:
+    failures: dict[str, TypesetFailure] = {}
+    with (
+        progress("Typesetting", len(rendered)) as step,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
+        futures = {pool.submit(ctx.compile, r): r.document.name for r in rendered}
+        for future, name in futures.items():
+            try:
+                compiled[name] = future.result()
+            except TypesetFailure as failure:
+                failures[name] = failure
+            step.advance()
+    return failures
 
 
 def _first_error(diags: Diagnostics, origin: Origin) -> str:

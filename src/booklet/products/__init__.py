@@ -1,1 +1,8 @@
-"""Products: recipes over the stages, each a template plus a slice of the programme."""
+"""Products: recipes over the stages, each a set of documents plus a way to finish them."""
+
+from __future__ import annotations
+
+from booklet.products.booklet import Booklet
+from booklet.products.context import Product
+
+PRODUCTS: dict[str, Product] = {p.name: p for p in (Booklet(),)}

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from booklet.output import install
 from booklet.pages import page_ranges
-from booklet.products.context import BuildContext, Product
+from booklet.products.context import BuildContext, Compiled, Document
+from booklet.views import Views
 
 
-def booklet(ctx: BuildContext) -> Product | None:
-    views = ctx.views
-    context = {
-        **views.common(),
+def booklet_context(views: Views) -> dict[str, Any]:
+    return {
         "source_dir": str(views.source_dir()),
         "programme": views.programme_days(),
         "contributions": [views.contribution(c) for c in views.contributions],
         "index": views.speaker_index(),
     }
-    product = ctx.typeset("booklet", "booklet.tex.jinja", context, pdf_name="booklet.pdf")
-    if product is not None:
-        warn_long_contributions(ctx, product)
-    return product
 
 
-def warn_long_contributions(ctx: BuildContext, product: Product) -> None:
+BOOKLET = Document("booklet", "booklet.tex.jinja", booklet_context)
+
+
+class Booklet:
+    name = "booklet"
+    documents = (BOOKLET,)
+
+    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
+        done = compiled[BOOKLET.name]
+        dest = ctx.out / "booklet.pdf"
+        install(done.pdf, dest)
+        warn_long_contributions(ctx, done)
+        return [dest]
+
+
+def warn_long_contributions(ctx: BuildContext, booklet: Compiled) -> None:
     """A contribution is meant to fill one page: say which ones run over."""
     contributions = ctx.views.contributions
-    ranges = page_ranges(product.aux, [c.label for c in contributions])
+    ranges = page_ranges(booklet.aux, [c.label for c in contributions])
     for c in contributions:
         first, last = ranges.get(c.label, (0, 0))
         if last > first:

@@ -1,22 +1,28 @@
-"""What a product recipe gets: the loaded programme, its views, and the typesetting path.
+"""What a product recipe gets: the programme's views and the typesetting path.
 
-``typeset`` is the one way a product becomes a PDF: render a template, keep
-the source in ``OUT/src/`` (self-contained: the style file is copied beside
-it), compile it in a work folder that holds only generated files, and put the
-PDF in place atomically.
+A product is made of documents (``booklet``, ``handouts``, ``proof-stamps``),
+each a template rendered with a slice of the views. :meth:`BuildContext.render`
+writes a document's LaTeX into a work folder that holds only generated files,
+and :meth:`BuildContext.compile` typesets it there; a document that compiled
+is kept in ``OUT/src/`` (self-contained: the style file is copied beside
+it). The pipeline compiles the documents of all requested products in
+parallel, then lets each product finish (install, cut, stamp) from the
+compiled PDFs.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
 from booklet import compile as tex
 from booklet.diagnostics import Diagnostics, Origin, display_path
-from booklet.output import install, write_text
+from booklet.output import write_text
 from booklet.render import environment, render
 from booklet.views import Views
 
@@ -34,12 +40,43 @@ class TypesetFailure(Exception):
 
 
 @dataclass(frozen=True)
-class Product:
+class Document:
+    """A LaTeX document some product needs."""
+
+    name: str  # file stem in OUT/src/ and the work folder
+    template: str
+    context: Callable[[Views], dict[str, Any]]
+    single_pass: bool = False  # no cross-references: one pdflatex pass suffices
+
+
+@dataclass(frozen=True)
+class Rendered:
+    document: Document
+    text: str
+    work: Path  # the work folder, holding the .tex and the style files
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Compiled:
     name: str
-    pdf: Path
-    tex: Path
-    aux: Path  # LaTeX's record of labels and pages, in the work folder
+    pdf: Path  # in the work folder; products copy or cut it into OUT
+    aux: Path  # LaTeX's record of labels and pages
+    tex: Path  # the kept source in OUT/src/
     seconds: float
+    skipped: bool = False  # already up to date: TeX did not run
+
+
+class Product(Protocol):
+    """A recipe: which documents it needs, and how it turns them into outputs."""
+
+    name: str
+    documents: tuple[Document, ...]
+
+    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]: ...
 
 
 @dataclass
@@ -60,34 +97,47 @@ class BuildContext:
     def work_dir(self, name: str) -> Path:
         return self.out / ".work" / name
 
-    def typeset(
-        self, name: str, template: str, context: dict[str, Any], *, pdf_name: str
-    ) -> Product | None:
-        text = render(self.env, template, context, self.diags)
+    def render(self, document: Document) -> Rendered | None:
+        """The document's LaTeX, written to OUT/src/ and its work folder."""
+        context = {**self.views.common(), **document.context(self.views)}
+        text = render(self.env, document.template, context, self.diags)
         if text is None:
             return None
-        tex_path = self.src_dir / f"{name}.tex"
-        write_text(tex_path, text)
-        styles = {}
-        for style in STYLE_FILES:
-            source = self._template_file(style)
-            styles[style] = source.read_text(encoding="utf-8")
-            write_text(self.src_dir / style, styles[style])
-
-        work = self.work_dir(name)
+        work = self.work_dir(document.name)
         work.mkdir(parents=True, exist_ok=True)
-        write_text(work / f"{name}.tex", text)
-        for style, content in styles.items():
-            write_text(work / style, content)
-        result = tex.compile_tex(work, f"{name}.tex")
-        if not result.ok:
-            raise self._failure(name, tex_path, text, result)
-        assert result.pdf is not None
-        dest = self.out / pdf_name
-        install(result.pdf, dest)
-        return Product(name, dest, tex_path, work / f"{name}.aux", result.seconds)
+        write_text(work / f"{document.name}.tex", text)
+        for style in STYLE_FILES:
+            write_text(work / style, self.template_file(style).read_text(encoding="utf-8"))
+        return Rendered(document, text, work)
 
-    def _template_file(self, name: str) -> Path:
+    def keep_source(self, rendered: Rendered) -> None:
+        """Copy a document that compiled into OUT/src/, where users may edit and rebuild it."""
+        name = rendered.document.name
+        write_text(self.src_dir / f"{name}.tex", rendered.text)
+        for style in STYLE_FILES:
+            write_text(self.src_dir / style, (rendered.work / style).read_text(encoding="utf-8"))
+
+    def compile(self, rendered: Rendered) -> Compiled:
+        """Typeset a rendered document; raises TypesetFailure."""
+        name = rendered.document.name
+        work = rendered.work
+        pdf, aux = work / f"{name}.pdf", work / f"{name}.aux"
+        stamp = work / f"{name}.done"  # the digest of the last source that compiled
+        styles = "".join((work / s).read_text(encoding="utf-8") for s in STYLE_FILES)
+        digest = hashlib.sha256((rendered.digest + styles).encode("utf-8")).hexdigest()
+        tex_path = self.src_dir / f"{name}.tex"
+        if pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+            self.keep_source(rendered)
+            return Compiled(name, pdf, aux, tex_path, 0.0, skipped=True)
+        stamp.unlink(missing_ok=True)
+        result = tex.compile_tex(work, f"{name}.tex", single_pass=rendered.document.single_pass)
+        if not result.ok:
+            raise self._failure(name, tex_path, rendered.text, result)
+        write_text(stamp, digest)
+        self.keep_source(rendered)
+        return Compiled(name, pdf, aux, tex_path, result.seconds)
+
+    def template_file(self, name: str) -> Path:
         _, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         return Path(filename)
 
