@@ -6,12 +6,12 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUT    ?= build
 
-.PHONY: booklet test check lint clean distclean system-deps
+.PHONY: booklet test check lint clean distclean system-deps test-deps
 
 booklet: system-deps $(VENV)/.installed
 	$(BIN)/booklet build booklet --content $(CONTENT) --out $(OUT)
 
-test: system-deps $(VENV)/.installed
+test: test-deps $(VENV)/.installed
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 
@@ -23,6 +23,9 @@ lint: $(VENV)/.installed
 
 system-deps:
 	@tools/ensure-system-deps
+
+test-deps:
+	@tools/ensure-system-deps --tests
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

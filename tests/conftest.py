@@ -15,9 +15,10 @@ CONTENT = ROOT / "content"
 
 @pytest.fixture(scope="session")
 def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``booklet build`` of the reference event; the OUT folder."""
+    """``booklet build booklet proofs handouts`` of the reference event; the OUT folder."""
     out = tmp_path_factory.mktemp("reference") / "build"
-    status = main(["build", "--content", str(CONTENT), "--out", str(out)])
+    status = main(["build", "booklet", "proofs", "handouts", "--content", str(CONTENT),
+                   "--out", str(out)])
     assert status == 0
     return out
 

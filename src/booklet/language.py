@@ -32,6 +32,8 @@ class Labels:
     booklet_title: str
     colon: str  # French puts a (thin) space before a colon
     not_typeset: str
+    proof_mark: str
+    proofs: str
 
 
 LABELS: dict[str, Labels] = {
@@ -48,6 +50,8 @@ LABELS: dict[str, Labels] = {
         booklet_title="Programme et résumés",
         colon=" : ",
         not_typeset="Contribution non imprimée : elle n’a pas pu être composée",
+        proof_mark="PROOF",
+        proofs="Épreuves des résumés",
     ),
     "en": Labels(
         programme="Programme",
@@ -62,6 +66,8 @@ LABELS: dict[str, Labels] = {
         booklet_title="Programme and abstracts",
         colon=": ",
         not_typeset="Not printed: this contribution could not be typeset",
+        proof_mark="PROOF",
+        proofs="Proofs of the abstracts",
     ),
 }
 

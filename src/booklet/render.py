@@ -59,6 +59,18 @@ def environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     return env
 
 
+def html_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    """Templates for HTML pages: Jinja2's own delimiters, HTML-escaped values."""
+    search = [str(d) for d in extra_dirs if d.is_dir()] + [str(default_templates())]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def comment(value: object) -> NoEscape:
     """Text for a ``%`` comment line: anything goes but a line break."""
     return NoEscape(" ".join(str(value).split()))

@@ -8,6 +8,7 @@ share these views; each template takes the slice it needs.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,8 @@ class ContributionView:
     running_head: str
     speakers: tuple[SpeakerView, ...]
     speaker_names: str
-    when: str
+    when: str  # day, time span and duration
+    time: str  # the time span alone
     session: str | None
     type: str | None
     language: str
@@ -82,6 +84,18 @@ class IndexGroup:
 
 
 @dataclass(frozen=True)
+class HandoutView:
+    """One session's (or, for talks without a session, one day's) handout."""
+
+    key: NoEscape  # file stem: the session id, or day-YYYY-MM-DD (safe by construction)
+    title: str
+    when: str  # the day(s) and the time span
+    room: str | None
+    chair: str | None
+    contributions: tuple[ContributionView, ...]
+
+
+@dataclass(frozen=True)
 class EventView:
     title: str
     short_title: str
@@ -116,6 +130,11 @@ class Views:
         if self.event.start_date and self.event.end_date:
             return (self.event.start_date, self.event.end_date)
         return self.programme.days
+
+    def plain_title(self, c: Contribution) -> str:
+        """The title as plain text, formulas spelt in Unicode (for bookmarks, HTML, metadata)."""
+        frag = self.fragments.get(c.id)
+        return frag.plain_title if frag else c.title
 
     def contribution_by_id(self, cid: str) -> Contribution:
         return next(c for c in self.programme.contributions if c.id == cid)
@@ -160,11 +179,12 @@ class Views:
             label=NoEscape(c.label),
             source=display_path(c.origin.path),
             title=self.title(c),
-            bookmark=frag.plain_title if frag else printable_text(c.title),
+            bookmark=printable_text(self.plain_title(c)),
             running_head=session.title if session else self.labels.abstracts,
             speakers=tuple(SpeakerView(s.name, s.affiliation) for s in c.speakers),
             speaker_names=", ".join(s.name for s in c.speakers),
             when=self.when(c),
+            time=self.fmt.time_span(c.start, c.end) if c.start else self.labels.unscheduled,
             session=session.title if session else None,
             type=c.type,
             language=BABEL_NAMES[c.language],
@@ -236,5 +256,55 @@ class Views:
             )
         return [IndexGroup(letter, tuple(entries)) for letter, entries in groups.items()]
 
+    def handouts(self) -> list[HandoutView]:
+        """Per session, in the order of their first talk; talks without a session, per day."""
+        groups: dict[str, list[Contribution]] = {}
+        for c in self.contributions:
+            groups.setdefault(self.handout_key(c), []).append(c)
+        handouts = []
+        for key, talks in groups.items():
+            session = self.event.session(talks[0].session) if talks[0].session else None
+            room = (session.room if session else None) or _common(c.room for c in talks)
+            if session is not None:
+                title = session.title
+            elif talks[0].day is not None:
+                title = f"{self.labels.programme} · {self.fmt.day(talks[0].day)}"
+            else:
+                title = self.labels.unscheduled
+            handouts.append(
+                HandoutView(
+                    key=NoEscape(key),
+                    title=title,
+                    when=self.span(talks),
+                    room=room,
+                    chair=session.chair if session else None,
+                    contributions=tuple(self.contribution(c) for c in talks),
+                )
+            )
+        return handouts
+
+    @staticmethod
+    def handout_key(c: Contribution) -> str:
+        """The handout a contribution goes into (a safe file stem)."""
+        if c.session:
+            return c.session
+        return f"day-{c.day.isoformat()}" if c.day else "unscheduled"
+
+    def span(self, talks: list[Contribution]) -> str:
+        """``jeudi 23 mai 2024, 09:30–13:00``: the days and times a group of talks covers."""
+        timed = [c for c in talks if c.start is not None]
+        if not timed:
+            return self.labels.unscheduled
+        start = min(c.start for c in timed)  # type: ignore[type-var]
+        end = max((c.end or c.start) for c in timed)  # type: ignore[type-var]
+        days = self.fmt.days(tuple(sorted({c.start.date() for c in timed})))  # type: ignore[union-attr]
+        return f"{days}, {self.fmt.time_span(start, end)}"
+
     def source_dir(self) -> Path:
         return self.event.origin.path.parent
+
+
+def _common(values: Iterable[str | None]) -> str | None:
+    """The one value all items share, else None."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
