@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_interval, format_time
 
+from booklet.markup.charset import normalize_spaces
+
 # LaTeX babel's name for each language we typeset.
 BABEL_NAMES = {"fr": "french", "en": "english"}
 # Babel (CLDR) locales for dates: British English writes "Thursday 23 May 2024".
@@ -80,7 +82,7 @@ class Formatter:
 
     def day(self, day: date) -> str:
         """``jeudi 23 mai 2024``."""
-        return format_date(day, format="full", locale=self.locale)
+        return normalize_spaces(format_date(day, format="full", locale=self.locale))
 
     def days(self, days: tuple[date, ...]) -> str:
         """One day in full, or a span: ``22–24 mai 2024``."""
@@ -88,11 +90,12 @@ class Formatter:
             return ""
         if len(days) == 1 or days[0] == days[-1]:
             return self.day(days[0])
-        return format_interval(days[0], days[-1], skeleton="yMMMMd", locale=self.locale)
+        span = format_interval(days[0], days[-1], skeleton="yMMMMd", locale=self.locale)
+        return normalize_spaces(span)
 
     def time(self, moment: datetime) -> str:
         """``09:30``: 24-hour time, as programmes print it."""
-        return format_time(moment, format="HH:mm", locale=self.locale)
+        return normalize_spaces(format_time(moment, format="HH:mm", locale=self.locale))
 
     def time_span(self, start: datetime, end: datetime | None) -> str:
         return f"{self.time(start)}–{self.time(end)}" if end else self.time(start)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from booklet.diagnostics import Diagnostics, Origin
 from booklet.load.yamlsource import YamlList, YamlMap
+from booklet.markup.charset import normalize_spaces
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # Ids name output files (proofs/<id>.pdf): refuse names Windows reserves for devices.
@@ -25,10 +26,7 @@ INVISIBLE = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
     "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
 }  # fmt: skip
-# Typographic spaces that the fonts lack: the no-break ones become U+00A0, the others a space.
-SPACES = str.maketrans({"\u202f": "\u00a0", "\u2007": "\u00a0", "\u2009": " ", "\u2008": " ",
-                        "\u200a": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
-                        "\u2005": " ", "\u2006": " ", "\u205f": " ", "\u3000": " "})  # fmt: skip
+
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
@@ -39,7 +37,7 @@ def suggestion(word: str, choices: Iterable[str]) -> str:
 
 def clean_text(value: str, origin: Origin, what: str, diags: Diagnostics) -> str:
     """Drop invisible controls (with a warning); reject other control characters."""
-    value = value.translate(SPACES)
+    value = normalize_spaces(value)
     if any(ch in INVISIBLE for ch in value):
         diags.warning(origin, f"{what}: removed invisible formatting characters")
         value = "".join(ch for ch in value if ch not in INVISIBLE)

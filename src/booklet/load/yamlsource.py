@@ -16,6 +16,8 @@ import yaml
 from booklet.diagnostics import Diagnostics, Origin
 
 NULLS = {"", "~", "null", "Null", "NULL"}
+# libyaml's composer is twenty times faster than the pure-Python one, with the same marks.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 20_000
 
 
@@ -65,7 +67,7 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
 def parse_yaml(text: str, origin: Origin, diags: Diagnostics) -> object | None:
     """Parse YAML ``text`` whose first line is ``origin.line`` of ``origin.path``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = origin.line + (mark.line if mark else 0)

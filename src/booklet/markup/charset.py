@@ -31,6 +31,20 @@ MATH_HINTS = {
 }  # fmt: skip
 
 
+# Typographic spaces that the fonts lack: the no-break ones become U+00A0, the others a space.
+SPACES = str.maketrans({
+    "\u202f": "\u00a0", "\u2007": "\u00a0", "\u2009": " ", "\u2008": " ", "\u200a": " ",
+    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u205f": " ",
+    "\u3000": " ",
+})  # fmt: skip
+
+
+def normalize_spaces(text: str) -> str:
+    """Thin, narrow and em spaces (typed by authors, or written by CLDR in dates) as spaces
+    the fonts have."""
+    return text.translate(SPACES)
+
+
 @cache
 def printable_characters() -> frozenset[str] | None:
     """The characters the installed TeX can print in text, or None when TeX is not installed."""

@@ -23,6 +23,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from pylatexenc.latexwalker import (
@@ -61,6 +62,7 @@ class VettedMath:
     problems: tuple[MathProblem, ...]
 
 
+@lru_cache(maxsize=1 << 16)  # formulas repeat ($n$, $\mathbb{R}$): vet each one once
 def vet_math(source: str, *, display: bool = False, max_length: int = 2000,
              max_depth: int = 20) -> VettedMath:
     """Check a formula (the text between ``$`` signs) and return a safe re-serialisation."""
