@@ -70,7 +70,7 @@ def sentence(rng: random.Random) -> str:
 
 def abstract(rng: random.Random) -> str:
     paragraphs = []
-    target = rng.randint(150, 260)
+    target = rng.randint(110, 200)
     words = 0
     while words < target:
         para = " ".join(sentence(rng) for _ in range(rng.randint(3, 5)))
@@ -87,14 +87,14 @@ def generate(folder: Path, n: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     days = [date(2025, 6, 2) + timedelta(days=d) for d in range(3)]
     rooms = [f"Room {chr(65 + r)}" for r in range(8)]
-    slots_per_day = 4
-    talk_minutes = 20
+    slots_per_day = 6  # sessions of 90 minutes from 9:00 to 18:00
+    talk_minutes = 12
     sessions = []
     for d, day in enumerate(days):
         for s in range(slots_per_day):
             for r, room in enumerate(rooms):
                 sessions.append((f"d{d + 1}-s{s + 1}-{chr(97 + r)}", day, s, room))
-    per_session = max(1, -(-n // len(sessions)))
+    per_session = min(90 // talk_minutes, max(1, -(-n // len(sessions))))
     (folder / "contributions").mkdir(parents=True, exist_ok=True)
     lines = ["title: Synthetic Conference on Mathematics and Machine Learning",
              "subtitle: A benchmark event", "language: en", "timezone: Europe/Paris",
@@ -105,12 +105,14 @@ def generate(folder: Path, n: int, seed: int = 1) -> None:
     (folder / "event.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for i in range(n):
         sid, day, s, room = sessions[(i // per_session) % len(sessions)]
-        slot_start = datetime(day.year, day.month, day.day, 9) + timedelta(hours=2 * s)
+        if i >= per_session * len(sessions):
+            raise SystemExit(f"at most {per_session * len(sessions)} contributions fit the schedule")
+        slot_start = datetime(day.year, day.month, day.day, 9) + timedelta(minutes=90 * s)
         start = slot_start + timedelta(minutes=talk_minutes * (i % per_session))
         speakers = []
-        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+        for k in range(rng.choice([1, 1, 1, 2, 3])):
             speakers += [f"  - family: \"{rng.choice(FAMILY)}\"",
-                         f"    given: \"{rng.choice(GIVEN)} {i}\"",
+                         f"    given: \"{rng.choice(GIVEN)} {i}.{k}\"",
                          f"    affiliation: \"{rng.choice(AFFILIATIONS)}\""]
         title = f"On {rng.choice(TOPICS)} and {rng.choice(TOPICS)}"
         if rng.random() < 0.2:

@@ -68,6 +68,8 @@ def make_parser() -> argparse.ArgumentParser:
         help="typeset everything that can be: a contribution with errors is replaced by a "
         "marked placeholder (and reported) instead of stopping the build",
     )  # fmt: skip
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="say how long each stage took and what was up to date")
     build.add_argument(
         "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
         help="compile up to N documents at once (default: the number of cores, at most 4)",
@@ -105,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep_going=args.keep_going,
             jobs=args.jobs,
         )
-        return build(options)
+        return build(options, verbose=args.verbose)
     except KeyboardInterrupt:
         print("booklet: interrupted", file=sys.stderr)
         return 130
@@ -127,7 +129,7 @@ def check(content: Path) -> int:
     programme = load_programme(content, diags)
     if programme is not None:
         try:
-            mark_up(programme, diags)
+            mark_up(programme, diags, jobs=min(4, os.cpu_count() or 1))
         except PandocError as exc:
             print(f"booklet: error: {exc}", file=sys.stderr)
             return EXIT_ERRORS
@@ -137,7 +139,7 @@ def check(content: Path) -> int:
     return EXIT_ERRORS if diags.has_errors else EXIT_OK
 
 
-def build(options: BuildOptions) -> int:
+def build(options: BuildOptions, verbose: bool = False) -> int:
     started = time.monotonic()
     diags = Diagnostics()
     try:
@@ -161,6 +163,9 @@ def build(options: BuildOptions) -> int:
     if diags.has_errors or not result.ok:
         print(f"booklet: build failed: {summary(diags)}", file=sys.stderr)
         return EXIT_ERRORS
+    if verbose:
+        for stage, seconds in result.timings.items():
+            print(f"booklet: {seconds:7.2f} s  {stage}", file=sys.stderr)
     print(
         f"booklet: built {', '.join(result.outputs)} in "
         f"{time.monotonic() - started:.1f} s: {summary(diags)}",

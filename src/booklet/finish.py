@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,26 @@ class Piece:
     stamp: int | None = None  # page (0-based) of the stamp document to lay over every page
 
 
+PARALLEL_MIN = 100  # pieces below which one process is quicker than several
+
+
 def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
-        metadata: Mapping[str, str] | None = None) -> list[Path]:
-    """Write each piece (atomically, and only if its bytes changed); return the files written."""
+        metadata: Mapping[str, str] | None = None, jobs: int = 1) -> list[Path]:
+    """Write each piece (atomically, and only if its bytes changed); return the files written.
+
+    With ``jobs`` > 1 and many pieces, that many processes share the work.
+    """
+    if jobs <= 1 or len(pieces) < PARALLEL_MIN:
+        return _cut(source, pieces, stamps, metadata)
+    size = -(-len(pieces) // jobs)
+    chunks = [pieces[i : i + size] for i in range(0, len(pieces), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_cut, source, chunk, stamps, metadata) for chunk in chunks]
+        return [path for future in futures for path in future.result()]
+
+
+def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
+         metadata: Mapping[str, str] | None) -> list[Path]:
     written = []
     with pikepdf.open(source) as pdf, (
         pikepdf.open(stamps) if stamps is not None else nullcontext()
@@ -62,3 +80,37 @@ def _save(pdf: pikepdf.Pdf) -> bytes:
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         f.seek(0)
         return f.read()
+
+
+def thumbnails(source: Path, pages: Mapping[Path, int], width: int, jobs: int = 1) -> None:
+    """PNG images ``width`` pixels wide of pages of ``source`` (1-based), one file each.
+
+    PDFium renders a small page in a few milliseconds; poppler's pdftoppm
+    takes ten times as long, mostly in starting up once per page.
+    """
+    items = list(pages.items())
+    if jobs <= 1 or len(items) < PARALLEL_MIN:
+        _render(source, items, width)
+        return
+    size = -(-len(items) // jobs)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for future in [pool.submit(_render, source, items[i : i + size], width)
+                       for i in range(0, len(items), size)]:
+            future.result()
+
+
+def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(source)
+    try:
+        for dest, number in items:
+            page = pdf[number - 1]
+            image = page.render(scale=width / page.get_width()).to_pil().convert("L")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp")
+            image.save(tmp, format="PNG", compress_level=1)
+            tmp.replace(dest)
+            page.close()
+    finally:
+        pdf.close()

@@ -11,6 +11,7 @@ is replaced by a clearly marked placeholder and reported.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ class BuildResult:
     outputs: dict[str, list[Path]] = field(default_factory=dict)  # product -> files written
     left_out: dict[str, str] = field(default_factory=dict)  # contribution id -> why
     compiled: dict[str, Compiled] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     @property
     def ok(self) -> bool:
@@ -62,16 +64,19 @@ class BuildResult:
 
 def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     result = BuildResult()
+    clock = Stopwatch(result.timings)
     programme = load_programme(options.content, diags)
+    clock.lap("load")
     if programme is None or (diags.has_errors and not options.keep_going):
         return result
     missing = check_tools()
     if missing:
         raise BuildError(missing)
     try:
-        fragments = mark_up(programme, diags)
+        fragments = mark_up(programme, diags, jobs=options.jobs)
     except PandocError as exc:
         raise BuildError(str(exc)) from exc
+    clock.lap("mark up")
     if diags.has_errors and not options.keep_going:
         return result
 
@@ -80,17 +85,34 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
             result.left_out[c.id] = _first_error(diags, c.origin)
     views = Views(programme, fragments, placeholders=result.left_out)
     template_dirs = (options.templates,) if options.templates else (options.content / "templates",)
-    ctx = BuildContext(views, options.out, diags, template_dirs)
+    ctx = BuildContext(views, options.out, diags, template_dirs, jobs=options.jobs)
     products: list[Product] = [PRODUCTS[t] for t in dict.fromkeys(options.targets)]
     documents = list({d.name: d for p in products for d in p.documents}.values())
 
     compiled = _compile_isolating(ctx, documents, result, options)
+    clock.lap("render and compile " + ", ".join(
+        f"{d.name}{' (up to date)' if d.name in compiled and compiled[d.name].skipped else ''}"
+        for d in documents))  # fmt: skip
     if compiled is None:
         return result
     result.compiled = compiled
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
+        clock.lap(f"finish {product.name}")
     return result
+
+
+class Stopwatch:
+    """Records the time since the previous lap under a stage's name."""
+
+    def __init__(self, laps: dict[str, float]) -> None:
+        self.laps = laps
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self.last
+        self.last = now
 
 
 def _compile_isolating(

@@ -54,7 +54,8 @@ def _speaker_clashes(contributions: list[Contribution], diags: Diagnostics) -> N
         for s in c.speakers:
             key = (s.family.casefold(), s.given.casefold())
             names[key] = s.name
-            talks[key].append(c)
+            if c not in talks[key]:  # a speaker listed twice in one talk is not a clash
+                talks[key].append(c)
     for key, items in talks.items():
         for a, b in overlapping(items):
             diags.warning(

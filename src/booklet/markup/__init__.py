@@ -26,12 +26,13 @@ class Fragments:
     abstract: NoEscape
 
 
-def mark_up(programme: Programme, diags: Diagnostics) -> dict[str, Fragments]:
+def mark_up(programme: Programme, diags: Diagnostics, jobs: int = 1) -> dict[str, Fragments]:
     """Fragments per contribution id; a contribution with errors has none."""
     contributions = programme.contributions
     abstracts = markdown_to_latex(
         [MarkdownSource(c.abstract, c.origin.at(c.abstract_line - 1)) for c in contributions],
         diags,
+        jobs=jobs,
     )
     check_event_fields(programme, diags)
     fragments: dict[str, Fragments] = {}

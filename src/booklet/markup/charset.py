@@ -68,6 +68,8 @@ def printable_characters() -> frozenset[str] | None:
 
 def unprintable(text: str) -> list[tuple[int, str]]:
     """(offset, character) for each character of ``text`` the fonts cannot print."""
+    if text.isascii() and text.isprintable():  # the common case, at C speed
+        return []
     chars = printable_characters()
     if chars is None:
         return []

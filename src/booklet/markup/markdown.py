@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from booklet.diagnostics import Diagnostics, Origin
+from booklet.diagnostics import Diagnostic, Diagnostics, Origin
 from booklet.markup.charset import check_printable, unprintable
 from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
@@ -38,8 +39,36 @@ class MarkdownSource:
     origin: Origin  # where the text's first line stands in its file
 
 
-def markdown_to_latex(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
-    """LaTeX for each source, or None where it has errors (reported in ``diags``)."""
+PARALLEL_MIN = 40  # below this many abstracts, one process is quicker than several
+
+
+def markdown_to_latex(
+    sources: list[MarkdownSource], diags: Diagnostics, jobs: int = 1
+) -> list[str | None]:
+    """LaTeX for each source, or None where it has errors (reported in ``diags``).
+
+    With ``jobs`` > 1 the sources are split among that many processes, each
+    with its own pandoc: pandoc's parsing and the vetting of formulas are
+    the costly parts, and both scale with the cores.
+    """
+    if jobs <= 1 or len(sources) < PARALLEL_MIN:
+        return _convert(sources, diags)
+    size = -(-len(sources) // jobs)
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    results: list[str | None] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_results, chunk_diags in pool.map(_convert_chunk, chunks):
+            results.extend(chunk_results)
+            diags.extend(chunk_diags)
+    return results
+
+
+def _convert_chunk(sources: list[MarkdownSource]) -> tuple[list[str | None], list[Diagnostic]]:
+    diags = Diagnostics()
+    return _convert(sources, diags), diags.items
+
+
+def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
     asts = run_batch("read", [s.text for s in sources])
     cleaned: list[str] = []
     keep: list[int] = []

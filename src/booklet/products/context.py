@@ -85,6 +85,7 @@ class BuildContext:
     out: Path
     diags: Diagnostics
     template_dirs: tuple[Path, ...] = ()
+    jobs: int = 1
     env: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:

@@ -32,7 +32,7 @@ class Handouts:
                   title=f"{ctx.views.event.title} – {h.title}")
             for h in handouts
         ]  # fmt: skip
-        cut(done.pdf, pieces)
+        cut(done.pdf, pieces, jobs=ctx.jobs)
         _remove_stale(folder, {p.dest for p in pieces})
         return [p.dest for p in pieces]
 

@@ -8,13 +8,12 @@ stamp document, one process that cuts every proof: no TeX run per proof.
 from __future__ import annotations
 
 import os
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from booklet.diagnostics import display_path
-from booklet.finish import Piece, cut
+from booklet.finish import Piece, cut, thumbnails
 from booklet.output import write_text
 from booklet.pages import page_ranges
 from booklet.products.booklet import BOOKLET
@@ -56,28 +55,19 @@ class Proofs:
                   stamp=n)
             for n, c in enumerate(contributions)
         ]
-        changed = set(cut(compiled[BOOKLET.name].pdf, pieces, stamps=compiled[STAMPS.name].pdf))
+        booklet_pdf = compiled[BOOKLET.name].pdf
+        changed = set(cut(booklet_pdf, pieces, stamps=compiled[STAMPS.name].pdf, jobs=ctx.jobs))
         thumbs = folder / "thumbnails"
-        thumbnails([p.dest for p in pieces
-                    if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()], thumbs)
+        thumbnails(booklet_pdf, {
+            thumbs / f"{p.dest.stem}.png": p.first for p in pieces
+            if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()
+        }, THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
         index = folder / "index.html"
         write_text(index, render_index(ctx, pieces))
         for stale in folder.glob("*.pdf"):
             if stale not in {p.dest for p in pieces}:
                 stale.unlink()
         return [p.dest for p in pieces] + [index]
-
-
-def thumbnails(proofs: list[Path], folder: Path) -> None:
-    """A PNG of the first page of each proof that changed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for pdf in proofs:
-        subprocess.run(
-            ["pdftoppm", "-png", "-singlefile", "-f", "1", "-l", "1",
-             "-scale-to-x", str(THUMBNAIL_WIDTH), "-scale-to-y", "-1",
-             str(pdf), str(folder / pdf.stem)],
-            check=False, capture_output=True, stdin=subprocess.DEVNULL, timeout=60,
-        )  # fmt: skip
 
 
 def render_index(ctx: BuildContext, pieces: list[Piece]) -> str:
