@@ -90,11 +90,10 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     documents = list({d.name: d for p in products for d in p.documents}.values())
 
     compiled = _compile_isolating(ctx, documents, result, options)
-    clock.lap("render and compile " + ", ".join(
-        f"{d.name}{' (up to date)' if d.name in compiled and compiled[d.name].skipped else ''}"
-        for d in documents))  # fmt: skip
     if compiled is None:
         return result
+    clock.lap("render and compile " + ", ".join(
+        f"{d.name}{' (up to date)' if compiled[d.name].skipped else ''}" for d in documents))
     result.compiled = compiled
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
