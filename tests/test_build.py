@@ -130,3 +130,69 @@ def test_a_latex_error_is_traced_to_the_abstract_line_and_isolated(
     assert "Contribution non imprimée" in text
     assert "Three Problems in the Mathematics of Deep Learning" in text
     assert "many problems of mathematics can be set as translation tasks" not in text.lower()
+
+
+def test_keep_going_names_files_it_could_not_read(
+    content_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content_copy / "contributions" / "098.md").write_text(
+        "---\nid: 98\ntitle: Logics: a survey\n---\nText.\n", encoding="utf-8"
+    )
+    assert build(content_copy, tmp_path / "out", "--keep-going") == 1
+    err = capsys.readouterr().err
+    assert "098.md:3: error: YAML syntax error: mapping values are not allowed" in err
+    assert "put the value in quotes" in err
+    assert (
+        "1 contribution file(s) left out, their fields could not be read (--keep-going): 098.md"
+        in err
+    )
+
+
+def test_an_english_event_over_two_days(content_copy: Path, tmp_path: Path) -> None:
+    event = content_copy / "event.yaml"
+    event.write_text(
+        event.read_text("utf-8").replace("language: fr", "language: en")
+        + "start_date: 2024-05-23\nend_date: 2024-06-02\n",
+        "utf-8",
+    )
+    path = content_copy / "contributions" / "006.md"
+    path.write_text(
+        path.read_text("utf-8")
+        .replace("2024-05-23 17:00", "2024-06-02 10:00")
+        .replace("session: afternoon\n", "room: Salle 2\n"),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    assert build(content_copy, out) == 0
+    pages = pdftotext(out / "booklet.pdf").split("\f")
+    assert "23 May – 2 June 2024" in pages[0]  # full month names, no thin spaces
+    assert "Sunday, 2 June 2024" in pdftotext(out / "booklet.pdf")
+    tba = next(p for p in pages if "Gabriel Synnaeve" in p and "Meta AI Research" in p)
+    assert "Room: Salle 2" in tba
+
+
+def test_latex_style_mathematics_and_links_in_abstracts(
+    content_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = content_copy / "contributions" / "005.md"
+    path.write_text(
+        path.read_text("utf-8")
+        + "\nInline \\(x^2 + y^2\\), display \\[ \\int_0^1 f = 1 \\] and \\alpha_1.\n\n"
+        "\\begin{align*} a &= b \\\\ c &= d \\end{align*}\n\n"
+        "See [the slides](https://example.org/slides).\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    assert build(content_copy, out) == 0
+    err = capsys.readouterr().err
+    assert "005.md:16: warning: \\begin{align*} is written outside $$…$$" in err
+    text = " ".join(pdftotext(out / "booklet.pdf").split())
+    assert "\\" not in text and "^" not in text and "begin{" not in text
+    assert "the slides (https://example.org/slides)" in text
+
+
+def test_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    assert build(root / "content", not_a_folder) == 2

@@ -277,3 +277,41 @@ def test_ids_must_be_safe_file_names(content_copy: Path, bad: str) -> None:
     write(content_copy, "900.md", GOOD.format(id=json.dumps(bad)))
     _, messages = load(content_copy)
     assert any("900.md:2: error: contribution: 'id' " in m for m in messages), messages
+
+
+def test_messages_for_common_slips(content_copy: Path) -> None:
+    contributions = content_copy / "contributions"
+    write(content_copy, "900.md", GOOD.format(id=900).replace("title: A talk", "title: Talk #2"))
+    write(
+        content_copy, "901.md", GOOD.format(id=901).replace("2024-05-23 09:30", "2024-02-30 09:30")
+    )
+    write(content_copy, "902.md", GOOD.format(id=902).replace("---\nAn abstract", "An abstract"))
+    write(content_copy, "903.md", GOOD.format(id=903).replace("An abstract.", "Un λ perdu."))
+    (contributions / "904.MD").write_text(GOOD.format(id=904), encoding="utf-8")
+    (contributions / "notes.txt").write_text("x", encoding="utf-8")
+    programme, messages = load(content_copy)
+    assert any(
+        "900.md:3: warning: the text after 'Talk #' is a YAML comment" in m for m in messages
+    )
+    assert any(
+        "901.md:4: error: contribution: there is no such date or time: '2024-02-30 09:30'" in m
+        for m in messages
+    ), messages
+    assert any("902.md:1: error: the fields are not closed" in m for m in messages), messages
+    assert any("notes.txt:1: warning: ignored: contributions are .md files" in m for m in messages)
+    assert programme is not None and "904" in [c.id for c in programme.contributions]
+
+
+def test_unprintable_greek_letter_suggests_the_command(content_copy: Path) -> None:
+    from booklet.markup.charset import advice
+
+    assert advice("λ") == "; in mathematics write $\\lambda$"
+    assert advice("Δ") == "; in mathematics write $\\Delta$"
+
+
+def test_missing_contributions_folder(tmp_path: Path) -> None:
+    (tmp_path / "event.yaml").write_text("title: X\ntimezone: Europe/Paris\n", "utf-8")
+    _, messages = load(tmp_path)
+    assert any(
+        "contributions:1: error: the contributions folder is missing" in m for m in messages
+    ), messages

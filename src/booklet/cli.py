@@ -94,7 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"booklet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not args.content.is_dir():
-        print(f"booklet: error: content folder '{args.content}' not found", file=sys.stderr)
+        what = "is not a folder" if args.content.exists() else "not found"
+        print(f"booklet: error: content folder '{args.content}' {what}", file=sys.stderr)
+        return EXIT_USAGE
+    out = getattr(args, "out", None)
+    if out is not None and out.exists() and not out.is_dir():
+        print(f"booklet: error: output folder '{out}' is a file", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.command == "check":
@@ -111,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("booklet: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a folder we cannot write, a full disk: say so, no traceback
+        print(f"booklet: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_ERRORS
 
 
 def report(diags: Diagnostics) -> None:
@@ -153,6 +161,13 @@ def build(options: BuildOptions, verbose: bool = False) -> int:
         shown = ", ".join(display_path(p) for p in paths[:3])
         more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
         print(f"booklet: {name}: {shown}{more}", file=sys.stderr)
+    if result.unread and result.ok:
+        files = ", ".join(p.name for p in result.unread)
+        print(
+            f"booklet: {len(result.unread)} contribution file(s) left out, their fields could "
+            f"not be read (--keep-going): {files}",
+            file=sys.stderr,
+        )
     if result.left_out and result.ok:
         ids = ", ".join(sorted(result.left_out))
         print(

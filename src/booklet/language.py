@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_date, format_time
 
 from booklet.markup.charset import normalize_spaces
 
@@ -85,13 +85,18 @@ class Formatter:
         return normalize_spaces(format_date(day, format="full", locale=self.locale))
 
     def days(self, days: tuple[date, ...]) -> str:
-        """One day in full, or a span: ``22–24 mai 2024``."""
+        """One day in full, or a span: ``22–24 mai 2024``, ``30 mai – 2 juin 2024``."""
         if not days:
             return ""
         if len(days) == 1 or days[0] == days[-1]:
             return self.day(days[0])
-        span = format_interval(days[0], days[-1], skeleton="yMMMMd", locale=self.locale)
-        return normalize_spaces(span)
+        first, last = days[0], days[-1]
+        end = format_date(last, "d MMMM y", locale=self.locale)
+        if (first.year, first.month) == (last.year, last.month):
+            start = format_date(first, "d", locale=self.locale)
+            return normalize_spaces(f"{start}–{end}")
+        pattern = "d MMMM" if first.year == last.year else "d MMMM y"
+        return normalize_spaces(f"{format_date(first, pattern, locale=self.locale)} – {end}")
 
     def time(self, moment: datetime) -> str:
         """``09:30``: 24-hour time, as programmes print it."""

@@ -91,12 +91,17 @@ class Event:
     timezone: str
     origin: Origin
     subtitle: str | None = None
+    short_title: str | None = None  # for running heads
     venue: str | None = None
     paper: Paper = "a5"
     sessions: tuple[Session, ...] = ()
     start_date: date | None = None  # the event's days, when given
     end_date: date | None = None
     abstract_max_words: int = 600
+    field_origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
+
+    def origin_of(self, name: str) -> Origin:
+        return self.field_origins.get(name, self.origin)
 
     def session(self, session_id: str | None) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)

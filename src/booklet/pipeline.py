@@ -54,6 +54,7 @@ class BuildOptions:
 class BuildResult:
     outputs: dict[str, list[Path]] = field(default_factory=dict)  # product -> files written
     left_out: dict[str, str] = field(default_factory=dict)  # contribution id -> why
+    unread: list[Path] = field(default_factory=list)  # contribution files that could not be read
     compiled: dict[str, Compiled] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
@@ -72,6 +73,11 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     missing = check_tools()
     if missing:
         raise BuildError(missing)
+    loaded = {c.origin.path for c in programme.contributions}
+    result.unread = sorted(
+        {d.origin.path for d in diags if d.level == "error" and d.origin.path not in loaded
+         and d.origin.path.suffix.lower() == ".md"}
+    )  # fmt: skip
     try:
         fragments = mark_up(programme, diags, jobs=options.jobs)
     except PandocError as exc:

@@ -43,6 +43,7 @@ class ContributionView:
     when: str  # day, time span and duration
     time: str  # the time span alone
     session: str | None
+    room: str | None  # its own room, else its session's
     type: str | None
     language: str
     abstract: NoEscape
@@ -160,7 +161,9 @@ class Views:
 
     def event_view(self) -> EventView:
         title = self.event.title
-        short = title if len(title) <= SHORT_TITLE_MAX else title[: SHORT_TITLE_MAX - 1] + "…"
+        short = self.event.short_title or title
+        if len(short) > SHORT_TITLE_MAX:  # cut at a word boundary
+            short = short[: SHORT_TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         return EventView(
             title=title,
             short_title=short,
@@ -186,6 +189,7 @@ class Views:
             when=self.when(c),
             time=self.fmt.time_span(c.start, c.end) if c.start else self.labels.unscheduled,
             session=session.title if session else None,
+            room=self.room_label(c),
             type=c.type,
             language=BABEL_NAMES[c.language],
             abstract=frag.abstract if frag and not placeholder else NoEscape(""),
@@ -215,13 +219,27 @@ class Views:
                         time=self.fmt.time_span(c.start, c.end) if c.start else "",
                         title=self.title(c),
                         language=BABEL_NAMES[c.language],
-                        speakers=", ".join(s.name for s in c.speakers),
+                        speakers=self._entry_people(c),
                         label=NoEscape(c.label),
                     )
                 )
             title = self.fmt.day(day) if day else self.labels.unscheduled
             days.append(DayView(title, tuple(blocks)))
         return days
+
+    def _entry_people(self, c: Contribution) -> str:
+        """The speakers, and the room when the talk is not in its session's room."""
+        people = ", ".join(s.name for s in c.speakers)
+        session = self.event.session(c.session)
+        if c.room and c.room != (session.room if session else None):
+            return f"{people} · {self.room_label(c)}" if people else self.room_label(c) or ""
+        return people
+
+    def room_label(self, c: Contribution) -> str | None:
+        """``Salle : Amphi A`` for the contribution's room (its own, else its session's)."""
+        session = self.event.session(c.session)
+        room = c.room or (session.room if session else None)
+        return f"{self.labels.room}{self.labels.colon}{room}" if room else None
 
     def _session_title(self, c: Contribution) -> str | None:
         session = self.event.session(c.session)
@@ -233,7 +251,7 @@ class Views:
             return ""
         parts = []
         if session.room:
-            parts.append(f"{self.labels.room} {session.room}")
+            parts.append(f"{self.labels.room}{self.labels.colon}{session.room}")
         if session.chair:
             parts.append(f"{self.labels.chair}{self.labels.colon}{session.chair}")
         return " · ".join(parts)

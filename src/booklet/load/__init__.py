@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booklet.diagnostics import Diagnostics
+from booklet.diagnostics import Diagnostics, Origin
 from booklet.load.checks import check_programme
 from booklet.load.contributions import load_contribution
 from booklet.load.event import load_event
@@ -22,7 +22,7 @@ CONTRIBUTIONS_DIR = "contributions"
 def load_programme(content: Path, diags: Diagnostics) -> Programme | None:
     """The programme in ``content``, or None when the event itself is unusable."""
     event = load_event(content / EVENT_FILE, diags)
-    files = sorted((content / CONTRIBUTIONS_DIR).glob("*.md"))
+    files = contribution_files(content / CONTRIBUTIONS_DIR, diags)
     contributions = []
     for path in files:
         before = len(diags.errors_in(path))
@@ -34,6 +34,23 @@ def load_programme(content: Path, diags: Diagnostics) -> Programme | None:
     contributions = check_programme(event, contributions, diags)
     contributions.sort(key=lambda c: (c.start is None, c.start or 0, _id_key(c.id)))
     return Programme(event, tuple(contributions))
+
+
+def contribution_files(folder: Path, diags: Diagnostics) -> list[Path]:
+    """The ``*.md`` files of the folder (any case of the extension); others are reported."""
+    if not folder.is_dir():
+        diags.error(Origin(folder), "the contributions folder is missing: create it and put "
+                    "one .md file per contribution in it")
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue  # editors' and systems' hidden files
+        if path.is_file() and path.suffix.lower() == ".md":
+            files.append(path)
+        else:
+            diags.warning(Origin(path), "ignored: contributions are .md files")
+    return files
 
 
 def _id_key(cid: str) -> tuple[int, int, str]:

@@ -31,11 +31,15 @@ def load_contribution(path: Path, event: Event | None, diags: Diagnostics) -> Co
         return None
     split = split_front_matter(text)
     if split is None:
-        diags.error(
-            Origin(path),
-            "a contribution file must start with '---', its fields (YAML), then '---' "
-            "and the abstract",
-        )
+        if text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
+            diags.error(Origin(path), "the fields are not closed: add a line '---' after them, "
+                        "before the abstract")
+        else:
+            diags.error(
+                Origin(path),
+                "a contribution file must start with '---', its fields (YAML), then '---' "
+                "and the abstract",
+            )
         return None
     data = parse_yaml(split.front, Origin(path, split.front_line), diags)
     if not isinstance(data, YamlMap):
@@ -50,6 +54,8 @@ def load_contribution(path: Path, event: Event | None, diags: Diagnostics) -> Co
     cid = fields.identifier("id", required=True)
     title = fields.text("title", required=True)
     speakers = _speakers(fields, diags)
+    if not speakers and "speakers" not in data:
+        diags.warning(Origin(path, split.front_line), "contribution: no speakers are given")
     start = _start(fields, event)
     duration = fields.positive_int("duration", maximum=MAX_DURATION)
     session = fields.identifier("session")
@@ -90,8 +96,13 @@ def _start(fields: Fields, event: Event | None) -> datetime | None:
     for fmt in TIME_FORMATS:
         try:
             naive = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
+        except ValueError as exc:
+            if "does not match" in str(exc) or "unconverted data" in str(exc):
+                continue  # another format
+            fields.diags.error(  # the right shape, but e.g. 30 February
+                fields.origin("start"), f"contribution: there is no such date or time: '{value}'"
+            )
+            return None
         tz = ZoneInfo(event.timezone) if event else None
         return naive.replace(tzinfo=tz)
     fields.diags.error(

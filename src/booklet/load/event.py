@@ -13,7 +13,7 @@ from booklet.model import LANGUAGES, PAPERS, Event, Session
 
 EVENT_FIELDS = (
     "title", "subtitle", "language", "timezone", "venue", "paper", "sessions",
-    "start_date", "end_date", "abstract_max_words",
+    "start_date", "end_date", "abstract_max_words", "short_title",
 )  # fmt: skip
 DEFAULT_ABSTRACT_MAX_WORDS = 600
 SESSION_FIELDS = ("id", "title", "chair", "room")
@@ -55,6 +55,7 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
     return Event(
         title=title,
         subtitle=fields.text("subtitle"),
+        short_title=fields.text("short_title"),
         language=language,  # type: ignore[arg-type]
         timezone=timezone,
         venue=fields.text("venue"),
@@ -64,6 +65,7 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
         start_date=start_date,
         end_date=end_date,
         abstract_max_words=max_words or DEFAULT_ABSTRACT_MAX_WORDS,
+        field_origins=dict(data.key_origins),
     )
 
 
@@ -90,7 +92,7 @@ def _timezone(fields: Fields) -> str | None:
         fields.diags.error(
             fields.origin("timezone"),
             f"event: unknown timezone '{name}'; use an IANA name such as 'Europe/Paris'"
-            f"{suggestion(name, available_timezones())}",
+            f"{suggestion(name, [z for z in available_timezones() if '/' in z])}",
         )
         return None
     return name

@@ -64,6 +64,14 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
+def _comment_after(node: yaml.ScalarNode, lines: list[str]) -> bool:
+    """True when a plain value is followed by `` #…`` on its line: YAML drops it as a comment."""
+    end = node.end_mark
+    if node.style or end.line >= len(lines):
+        return False
+    return lines[end.line][end.column :].lstrip().startswith("#")
+
+
 def parse_yaml(text: str, origin: Origin, diags: Diagnostics) -> object | None:
     """Parse YAML ``text`` whose first line is ``origin.line`` of ``origin.path``."""
     try:
@@ -72,17 +80,35 @@ def parse_yaml(text: str, origin: Origin, diags: Diagnostics) -> object | None:
         mark = exc.problem_mark or exc.context_mark
         line = origin.line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "syntax error"
-        diags.error(Origin(origin.path, line), f"YAML syntax error: {what}")
+        diags.error(Origin(origin.path, line), f"YAML syntax error: {what}{_hint(what)}")
         return None
     except yaml.YAMLError as exc:
         diags.error(origin, f"YAML syntax error: {exc}")
         return None
     if node is None:
         return None
-    return _convert(node, origin, diags, seen=set())
+    return _convert(node, origin, diags, seen=set(), lines=text.split("\n"))
 
 
-def _convert(node: yaml.Node, base: Origin, diags: Diagnostics, seen: set[int]) -> object:
+YAML_HINTS = (
+    ("mapping values are not allowed", "a ': ' inside a value: put the value in quotes, "
+     'e.g. title: "Logics: a survey"'),
+    ("'\\t'", "YAML is indented with spaces, not tabs"),
+    ("found '<scalar>'", "a value that starts with [ or { must be put in quotes"),
+    ("expected alphabetic or numeric character", "a value that starts with * or & must be put "
+     "in quotes"),
+    ("found undefined alias", "a value that starts with * must be put in quotes"),
+    ("did not find expected key", "check the indentation, or put values with : # [ ] in quotes"),
+)  # fmt: skip
+
+
+def _hint(problem: str) -> str:
+    return next((f" ({hint})" for needle, hint in YAML_HINTS if needle in problem), "")
+
+
+def _convert(
+    node: yaml.Node, base: Origin, diags: Diagnostics, seen: set[int], lines: list[str]
+) -> object:
     here = Origin(base.path, base.line + node.start_mark.line)
     if id(node) in seen:
         diags.error(here, "YAML aliases (*name) are not supported; write the value out")
@@ -92,13 +118,19 @@ def _convert(node: yaml.Node, base: Origin, diags: Diagnostics, seen: set[int]) 
         diags.error(here, f"too many YAML values (more than {MAX_NODES})")
         return None
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # plain (libyaml says "", PyYAML None)
             return None
+        if _comment_after(node, lines):
+            diags.warning(
+                here,
+                f"the text after '{node.value[-20:]} #' is a YAML comment and is dropped; "
+                "put the whole value in quotes to keep it",
+            )
         return node.value
     if isinstance(node, yaml.SequenceNode):
         seq = YamlList(here)
         for item in node.value:
-            seq.append(_convert(item, base, diags, seen))
+            seq.append(_convert(item, base, diags, seen, lines))
             seq.item_origins.append(Origin(base.path, base.line + item.start_mark.line))
         return seq
     assert isinstance(node, yaml.MappingNode)
@@ -112,6 +144,6 @@ def _convert(node: yaml.Node, base: Origin, diags: Diagnostics, seen: set[int]) 
         if key in mapping:
             diags.error(key_origin, f"'{key}' is given twice")
             continue
-        mapping[key] = _convert(value_node, base, diags, seen)
+        mapping[key] = _convert(value_node, base, diags, seen, lines)
         mapping.key_origins[key] = key_origin
     return mapping

@@ -50,7 +50,7 @@ def check_event_fields(programme: Programme, diags: Diagnostics) -> None:
     for name in ("title", "subtitle", "venue"):
         value = getattr(event, name)
         if value:
-            check_printable(value, event.origin, f"event {name}", diags)
+            check_printable(value, event.origin_of(name), f"event {name}", diags)
     for session in event.sessions:
         for name in ("title", "chair", "room"):
             value = getattr(session, name)

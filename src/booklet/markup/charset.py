@@ -84,9 +84,8 @@ def describe(ch: str) -> str:
 def advice(ch: str) -> str:
     hint = MATH_HINTS.get(ch)
     if hint is None and unicodedata.name(ch, "").startswith("GREEK"):
-        hint = "\\" + unicodedata.name(ch).split()[-1].lower()
-        if unicodedata.name(ch).startswith("GREEK CAPITAL"):
-            hint = "\\" + unicodedata.name(ch).split()[-1].capitalize()
+        letter = unicodedata.name(ch).split()[-1].lower().replace("lamda", "lambda")
+        hint = "\\" + (letter.capitalize() if "CAPITAL" in unicodedata.name(ch) else letter)
     if hint:
         return f"; in mathematics write ${hint}$"
     return "; replace or remove it"

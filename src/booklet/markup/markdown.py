@@ -31,6 +31,7 @@ COMMAND = re.compile(r"\\([A-Za-z]+)")
 MAX_BARE_ARG = 200
 EMPTY_ATTR: list[Any] = ["", [], []]
 BARE = "booklet-bare"  # marks a formula found outside $…$ by bare_math
+IMAGES_MESSAGE = "images cannot be printed in an abstract: remove it, or link to it instead"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def _convert_chunk(sources: list[MarkdownSource]) -> tuple[list[str | None], lis
 
 
 def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
+    sources = [_math_environments(s, diags) for s in sources]
     asts = run_batch("read", [s.text for s in sources])
     cleaned: list[str] = []
     keep: list[int] = []
@@ -91,12 +93,46 @@ def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | No
     return results
 
 
+# Display environments authors write in running text, and what they become inside $$…$$.
+MATH_ENVIRONMENT = re.compile(
+    r"\\begin\{(align|equation|gather|multline|eqnarray)(\*?)\}(.*?)\\end\{\1\2\}", re.S
+)
+INNER = {"align": "aligned", "eqnarray": "aligned", "gather": "gathered",
+         "multline": "multlined", "equation": None}  # fmt: skip
+
+
+def _math_environments(source: MarkdownSource, diags: Diagnostics) -> MarkdownSource:
+    r"""``\begin{align*}…\end{align*}`` outside dollars becomes display mathematics.
+
+    Line breaks are kept, so positions in messages stay right.
+    """
+    if "\\begin{" not in source.text:
+        return source
+
+    def replace(match: re.Match[str]) -> str:
+        name, star, body = match.groups()
+        inner = INNER[name]
+        line = source.text.count("\n", 0, match.start())
+        suggestion = f"$$\\begin{{{inner}}}…\\end{{{inner}}}$$" if inner else "$$…$$"
+        diags.warning(
+            source.origin.at(line),
+            f"\\begin{{{name}{star}}} is written outside $$…$$; typeset as display mathematics "
+            f"(write {suggestion} to silence this warning)",
+        )
+        if inner is None:
+            return f"$${body}$$"
+        return f"$$\\begin{{{inner}}}{body}\\end{{{inner}}}$$"
+
+    return MarkdownSource(MATH_ENVIRONMENT.sub(replace, source.text), source.origin)
+
+
 class Sanitiser:
     """Rewrites one abstract's AST; problems go to ``diags`` at their source line."""
 
     def __init__(self, source: MarkdownSource, diags: Diagnostics) -> None:
         self.locator = SourceLocator(source.text, source.origin)
         self.diags = diags
+        self.warned: set[str] = set()  # LaTeX commands in text already reported
 
     # -- traversal ---------------------------------------------------------
 
@@ -145,7 +181,7 @@ class Sanitiser:
         if kind == "Div":
             return self.blocks(content[1])
         if kind == "Figure":
-            self.error(None, "images are not allowed in an abstract; removed")
+            self.error(self.locator.find("!["), IMAGES_MESSAGE)
             return []
         return [{"t": kind, "c": self._children(content)} if content is not None else node]
 
@@ -155,6 +191,14 @@ class Sanitiser:
         kind, content = node["t"], node.get("c")
         if kind == "Str":
             self.printable(content)
+            for command in COMMAND.findall(content):
+                if command not in self.warned:
+                    self.warned.add(command)
+                    self.warning(
+                        self.locator.find("\\" + command),
+                        f"'\\{command}' is LaTeX, which abstracts do not use: it is printed as "
+                        "written; use Markdown instead (**bold**, *italic*, [text](https://…))",
+                    )
             return [node]
         if kind == "Math":
             return [self.math(content[0]["t"] == "DisplayMath", content[1], bare=BARE in node)]
@@ -162,13 +206,20 @@ class Sanitiser:
             self.error(None, "raw LaTeX or HTML is not allowed in an abstract; removed")
             return []
         if kind == "Image":
-            self.error(self.locator.find("!["), "images are not allowed in an abstract; removed")
+            self.error(self.locator.find("!["), IMAGES_MESSAGE)
             return []
         if kind == "Link":
             url = content[2][0]
             text = self.inlines(content[1])
             if url.startswith(LINK_SCHEMES) and URL_CHARS.fullmatch(url):
-                return [{"t": "Link", "c": [EMPTY_ATTR, text, [url, ""]]}]
+                link = {"t": "Link", "c": [EMPTY_ATTR, text, [url, ""]]}
+                shown = url.removeprefix("mailto:")
+                if _plain(text) in (url, shown):
+                    return [link]
+                # on paper a link is only useful with its address: "text (address)"
+                address = {"t": "Link", "c": [EMPTY_ATTR, [{"t": "Str", "c": shown}], [url, ""]]}
+                return [link, {"t": "Space"}, {"t": "Str", "c": "("}, address,
+                        {"t": "Str", "c": ")"}]
             self.warning(
                 self.locator.find(url),
                 f"link to '{url[:80]}' removed: only http, https and mailto links are kept",
@@ -229,7 +280,7 @@ class Sanitiser:
         for match in COMMAND.finditer(text):
             if match.start() < pos or match.group(1) not in MATH_ONLY_COMMANDS:
                 continue
-            end = _braced_args_end(text, match.end())
+            end = _bare_end(text, match.end())
             if match.start() > pos:
                 out.append({"t": "Str", "c": text[pos : match.start()]})
             formula = text[match.start() : end]
@@ -251,6 +302,23 @@ class Sanitiser:
 
     def warning(self, offset: int | None, message: str) -> None:
         self.diags.warning(self.locator.origin_at(offset), message)
+
+
+def _plain(inlines: list[Node]) -> str:
+    """The text of simple inlines (Str and spaces), for comparing a link's text to its URL."""
+    simple = (n for n in inlines if n["t"] in ("Str", "Space"))
+    return "".join(n["c"] if n["t"] == "Str" else " " for n in simple)
+
+
+SCRIPT = re.compile(r"[_^](\{[^{}\n]{0,80}\}|[A-Za-z0-9])")
+
+
+def _bare_end(text: str, pos: int) -> int:
+    """End of a bare command's arguments and scripts: ``\\alpha_1``, ``\\mathcal{L}^{2}``."""
+    pos = _braced_args_end(text, pos)
+    while match := SCRIPT.match(text, pos):
+        pos = match.end()
+    return pos
 
 
 def _braced_args_end(text: str, pos: int) -> int:

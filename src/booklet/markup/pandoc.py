@@ -15,7 +15,12 @@ from typing import Literal
 import pypandoc
 
 # Markdown with $…$ math, and nothing that lets an author reach TeX directly.
-READER = "markdown+tex_math_dollars-raw_tex-raw_attribute-raw_html-latex_macros-yaml_metadata_block"
+# Markdown with $…$ math (and \(…\), \[…\], which mathematicians type as often), and
+# nothing that lets an author reach TeX directly. Every formula is vetted afterwards.
+READER = (
+    "markdown+tex_math_dollars+tex_math_single_backslash"
+    "-raw_tex-raw_attribute-raw_html-latex_macros-yaml_metadata_block"
+)
 TIMEOUT_S = 120
 
 

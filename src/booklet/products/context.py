@@ -155,7 +155,7 @@ class BuildContext:
             log = display_path(self.work_dir(name) / f"{name}.log")
             message = f"LaTeX failed without a message; see {log}"
         else:
-            message = f"LaTeX error: {error.message}"
+            message = f"LaTeX error: {error.message.removeprefix('LaTeX Error: ')}"
         if located is not None:
             cid, abstract_offset = located
             c = self.views.contribution_by_id(cid)
