@@ -196,3 +196,37 @@ def test_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
     not_a_folder.write_text("x", encoding="utf-8")
     root = Path(__file__).resolve().parents[1]
     assert build(root / "content", not_a_folder) == 2
+
+
+def test_an_unchanged_build_does_nothing_and_an_edit_rebuilds(
+    content_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert build(content_copy, out, "booklet", "proofs") == 0
+    first = capsys.readouterr().err
+    proof = out / "proofs" / "1.pdf"
+    stamp = (proof.stat().st_mtime_ns, (out / "booklet.pdf").stat().st_mtime_ns)
+    assert build(content_copy, out, "booklet", "proofs") == 0
+    again = capsys.readouterr().err
+    assert "up to date, nothing to do" in again
+    # the same warnings are shown again
+    assert [line for line in again.splitlines() if ": warning: " in line] == [
+        line for line in first.splitlines() if ": warning: " in line
+    ]
+    assert (proof.stat().st_mtime_ns, (out / "booklet.pdf").stat().st_mtime_ns) == stamp
+
+    path = content_copy / "contributions" / "004.md"
+    path.write_text(path.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    assert build(content_copy, out, "booklet", "proofs") == 0
+    capsys.readouterr()
+    assert "A new closing sentence." in pdftotext(out / "proofs" / "4.pdf")
+    assert "A new closing sentence." in pdftotext(out / "booklet.pdf")
+    # an untouched contribution on unchanged pages keeps its proof file
+    assert proof.stat().st_mtime_ns == stamp[0]
+
+
+def test_cli_targets_match_the_products() -> None:
+    from booklet.cli import TARGETS
+    from booklet.products import PRODUCTS
+
+    assert tuple(PRODUCTS) == TARGETS

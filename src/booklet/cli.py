@@ -16,14 +16,12 @@ from pathlib import Path
 
 from booklet import __version__
 from booklet.diagnostics import Diagnostics, display_path
-from booklet.load import load_programme
-from booklet.markup import mark_up
-from booklet.markup.pandoc import PandocError
-from booklet.pipeline import BuildError, BuildOptions
-from booklet.pipeline import build as run_build
-from booklet.products import PRODUCTS
+from booklet.options import BuildOptions
+from booklet.state import BuildState, fingerprint, forget_state, save_state, up_to_date
 
-TARGETS = tuple(PRODUCTS)
+# The stages are imported when needed: an up-to-date build answers before
+# loading them (see booklet.state).
+TARGETS = ("booklet", "proofs", "handouts")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -133,6 +131,10 @@ def summary(diags: Diagnostics) -> str:
 
 def check(content: Path) -> int:
     """Load and mark up everything (no TeX run), report every problem."""
+    from booklet.load import load_programme
+    from booklet.markup import mark_up
+    from booklet.markup.pandoc import PandocError
+
     diags = Diagnostics()
     programme = load_programme(content, diags)
     if programme is not None:
@@ -149,6 +151,22 @@ def check(content: Path) -> int:
 
 def build(options: BuildOptions, verbose: bool = False) -> int:
     started = time.monotonic()
+    key = fingerprint(options.content, options.templates, {
+        "targets": sorted(set(options.targets)), "keep_going": options.keep_going,
+        "templates": str(options.templates), "out": str(options.out.resolve()),
+    })  # fmt: skip
+    state = up_to_date(options.out, key)
+    if state is not None:
+        for message in state.messages:
+            print(message, file=sys.stderr)
+        print(f"booklet: up to date, nothing to do ({state.summary}; "
+              f"{time.monotonic() - started:.2f} s)", file=sys.stderr)  # fmt: skip
+        return EXIT_OK
+    forget_state(options.out)  # until this build succeeds
+
+    from booklet.pipeline import BuildError
+    from booklet.pipeline import build as run_build
+
     diags = Diagnostics()
     try:
         result = run_build(options, diags)
@@ -186,4 +204,8 @@ def build(options: BuildOptions, verbose: bool = False) -> int:
         f"{time.monotonic() - started:.1f} s: {summary(diags)}",
         file=sys.stderr,
     )
+    outputs = [p for paths in result.outputs.values() for p in paths]
+    outputs += [c.tex for c in result.compiled.values()]
+    save_state(options.out, BuildState(key, [str(p) for p in outputs],
+                                       [str(d) for d in diags], summary(diags)))  # fmt: skip
     return EXIT_OK

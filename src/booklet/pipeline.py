@@ -10,7 +10,6 @@ is replaced by a clearly marked placeholder and reported.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from booklet.compile import check_tools
 from booklet.diagnostics import Diagnostics, Origin
 from booklet.load import load_programme
 from booklet.markup import mark_up
+from booklet.markup.cache import MarkupCache
 from booklet.markup.pandoc import PandocError
+from booklet.options import BuildOptions
 from booklet.products import PRODUCTS
 from booklet.products.context import (
     BuildContext,
@@ -38,16 +39,6 @@ MAX_TEX_RETRIES = 10
 
 class BuildError(Exception):
     """The build cannot go on (a message for the user, not a content problem)."""
-
-
-@dataclass
-class BuildOptions:
-    content: Path
-    out: Path
-    targets: list[str]
-    templates: Path | None = None
-    keep_going: bool = False
-    jobs: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -79,7 +70,9 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
          and d.origin.path.suffix.lower() == ".md"}
     )  # fmt: skip
     try:
-        fragments = mark_up(programme, diags, jobs=options.jobs)
+        cache = MarkupCache(options.out / ".work" / "markup-cache.json")
+        fragments = mark_up(programme, diags, jobs=options.jobs, cache=cache)
+        cache.save()
     except PandocError as exc:
         raise BuildError(str(exc)) from exc
     clock.lap("mark up")

@@ -24,15 +24,7 @@ import jinja2
 
 from booklet.diagnostics import Diagnostics, Origin
 from booklet.markup.escape import NoEscape, latex
-
-
-def default_templates() -> Path:
-    """The package's templates: ``templates/`` of a source checkout, or the installed copy."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parents[1] / "templates"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("booklet's default templates are missing from this installation")
+from booklet.paths import default_templates
 
 
 def environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:

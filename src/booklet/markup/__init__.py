@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booklet.diagnostics import Diagnostics
+from booklet.markup.cache import MarkupCache
 from booklet.markup.charset import check_printable
 from booklet.markup.escape import NoEscape
 from booklet.markup.inline import inline_to_latex, inline_to_plain
@@ -26,13 +27,16 @@ class Fragments:
     abstract: NoEscape
 
 
-def mark_up(programme: Programme, diags: Diagnostics, jobs: int = 1) -> dict[str, Fragments]:
+def mark_up(
+    programme: Programme, diags: Diagnostics, jobs: int = 1, cache: MarkupCache | None = None
+) -> dict[str, Fragments]:
     """Fragments per contribution id; a contribution with errors has none."""
     contributions = programme.contributions
     abstracts = markdown_to_latex(
         [MarkdownSource(c.abstract, c.origin.at(c.abstract_line - 1)) for c in contributions],
         diags,
         jobs=jobs,
+        cache=cache,
     )
     check_event_fields(programme, diags)
     fragments: dict[str, Fragments] = {}

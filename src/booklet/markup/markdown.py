@@ -16,9 +16,11 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from booklet.diagnostics import Diagnostic, Diagnostics, Origin
+from booklet.markup.cache import MarkupCache
 from booklet.markup.charset import check_printable, unprintable
 from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
@@ -44,14 +46,43 @@ PARALLEL_MIN = 40  # below this many abstracts, one process is quicker than seve
 
 
 def markdown_to_latex(
-    sources: list[MarkdownSource], diags: Diagnostics, jobs: int = 1
+    sources: list[MarkdownSource], diags: Diagnostics, jobs: int = 1,
+    cache: MarkupCache | None = None,
 ) -> list[str | None]:
     """LaTeX for each source, or None where it has errors (reported in ``diags``).
 
     With ``jobs`` > 1 the sources are split among that many processes, each
     with its own pandoc: pandoc's parsing and the vetting of formulas are
-    the costly parts, and both scale with the cores.
+    the costly parts, and both scale with the cores. With a ``cache``, only
+    abstracts not converted by an earlier build are converted.
     """
+    if cache is None:
+        return _convert_parallel(sources, diags, jobs)
+    keys = [cache.key(s.text, s.origin) for s in sources]
+    results: list[str | None] = [None] * len(sources)
+    missing = []
+    for i, key in enumerate(keys):
+        entry = cache.get(key)
+        if entry is None:
+            missing.append(i)
+        else:
+            results[i] = entry[0]
+            diags.extend(entry[1])
+    fresh = Diagnostics()
+    converted = _convert_parallel([sources[i] for i in missing], fresh, jobs)
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for d in fresh.items:
+        by_file.setdefault(d.origin.path, []).append(d)
+    for i, latex in zip(missing, converted, strict=True):
+        results[i] = latex
+        cache.put(keys[i], latex, by_file.get(sources[i].origin.path, []))
+    diags.extend(fresh.items)
+    return results
+
+
+def _convert_parallel(
+    sources: list[MarkdownSource], diags: Diagnostics, jobs: int
+) -> list[str | None]:
     if jobs <= 1 or len(sources) < PARALLEL_MIN:
         return _convert(sources, diags)
     size = -(-len(sources) // jobs)

@@ -7,8 +7,8 @@ stamp document, one process that cuts every proof: no TeX run per proof.
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,10 @@ from booklet.pages import page_ranges
 from booklet.products.booklet import BOOKLET
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.render import html_environment
+from booklet.state import build_date
 from booklet.views import Views
 
 THUMBNAIL_WIDTH = 180  # pixels
-
-
-def build_date() -> date:
-    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
 
 
 def stamps_context(views: Views) -> dict[str, Any]:
@@ -56,7 +49,13 @@ class Proofs:
             for n, c in enumerate(contributions)
         ]
         booklet_pdf = compiled[BOOKLET.name].pdf
-        changed = set(cut(booklet_pdf, pieces, stamps=compiled[STAMPS.name].pdf, jobs=ctx.jobs))
+        manifest_path = ctx.work_dir("proofs") / "manifest.json"
+        old = _read_manifest(manifest_path)
+        keys = piece_keys(compiled[BOOKLET.name].tex, pieces, stamps_context(views)["stamps"],
+                          [c.id for c in contributions])  # fmt: skip
+        todo = [p for p in pieces if old.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
+        changed = set(cut(booklet_pdf, todo, stamps=compiled[STAMPS.name].pdf, jobs=ctx.jobs))
+        write_text(manifest_path, json.dumps({str(k): v for k, v in keys.items()}))
         thumbs = folder / "thumbnails"
         thumbnails(booklet_pdf, {
             thumbs / f"{p.dest.stem}.png": p.first for p in pieces
@@ -68,6 +67,32 @@ class Proofs:
             if stale not in {p.dest for p in pieces}:
                 stale.unlink()
         return [p.dest for p in pieces] + [index]
+
+
+def piece_keys(
+    booklet_tex: Path, pieces: list[Piece], stamps: list[str], ids: list[str]
+) -> dict[Path, str]:
+    """What each proof's pages depend on: its contribution's LaTeX, its page numbers, its
+    stamp, and the preamble and style (running heads, fonts). Unchanged key: same proof."""
+    text = booklet_tex.read_text(encoding="utf-8")
+    style = (booklet_tex.parent / "abstractbook.sty").read_bytes()
+    preamble = text.split("\\begin{document}", 1)[0]
+    shared = hashlib.sha256(preamble.encode() + style).hexdigest()
+    keys = {}
+    for piece, stamp, cid in zip(pieces, stamps, ids, strict=True):
+        start = text.find(f"% contribution {cid} from")
+        end = text.find(f"% contribution {cid} end", start)
+        block = text[start:end] if start >= 0 else cid
+        data = json.dumps([shared, block, piece.first, piece.last, stamp, piece.title])
+        keys[piece.dest] = hashlib.sha256(data.encode()).hexdigest()
+    return keys
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def render_index(ctx: BuildContext, pieces: list[Piece]) -> str:
