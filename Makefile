@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 CONTENT ?= content
 OUT    ?= build
 
-.PHONY: booklet test check lint clean distclean system-deps test-deps
+.PHONY: booklet test check lint clean distclean system-deps test-deps bench
 
 booklet: system-deps $(VENV)/.installed
 	$(BIN)/booklet build booklet --content $(CONTENT) --out $(OUT)
@@ -38,3 +38,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Benchmark on a synthetic conference (N = 100 and 1,000); writes bench/RESULTS.md.
+bench: system-deps $(VENV)/.installed
+	$(BIN)/python bench/run.py

@@ -23,6 +23,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,16 +127,19 @@ def compile_tex(
             preexec_fn=_limits,
         )
         timed_out = False
+        stdout = b""
         try:
-            proc.communicate(timeout=timeout)
+            stdout, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc)
-            proc.communicate()
+            stdout, _ = proc.communicate()
         _kill_group(proc)  # nothing the run started may outlive it
     seconds = time.monotonic() - started
     log_path = workdir / (Path(tex_name).stem + ".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    if os.environ.get("BOOKLET_DEBUG_TEX"):  # for developers: what latexmk did
+        print(stdout.decode(errors="replace")[-3000:], file=sys.stderr)
     pdf = workdir / (Path(tex_name).stem + ".pdf")
     ok = proc.returncode == 0 and not timed_out and pdf.exists()
     error = None if ok else first_error(log)

@@ -91,13 +91,17 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     compiled = _compile_isolating(ctx, documents, result, options)
     if compiled is None:
         return result
-    clock.lap("render and compile " + ", ".join(
-        f"{d.name}{' (up to date)' if compiled[d.name].skipped else ''}" for d in documents))
+    clock.lap("render and compile " + ", ".join(f"{d.name} ({_tex_time(compiled[d.name])})"
+                                                for d in documents))  # fmt: skip
     result.compiled = compiled
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
         clock.lap(f"finish {product.name}")
     return result
+
+
+def _tex_time(compiled: Compiled) -> str:
+    return "up to date" if compiled.skipped else f"TeX {compiled.seconds:.1f} s"
 
 
 class Stopwatch:
