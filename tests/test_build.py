@@ -230,3 +230,9 @@ def test_cli_targets_match_the_products() -> None:
     from booklet.products import PRODUCTS
 
     assert tuple(PRODUCTS) == TARGETS
+
+
+def test_outputs_are_readable_by_others(reference_build: Path) -> None:
+    """Organisers put the PDFs on a web server: they must not be private (mkstemp's 0600)."""
+    for path in [reference_build / "booklet.pdf", *(reference_build / "proofs").glob("*.pdf")]:
+        assert path.stat().st_mode & 0o044 == 0o044, path

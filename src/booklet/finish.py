@@ -6,7 +6,7 @@ One process opens the compiled document once and writes every piece
 
 from __future__ import annotations
 
-import tempfile
+import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 
-from booklet.output import write_bytes
+from booklet.output import temporary_beside
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ PARALLEL_MIN = 100  # pieces below which one process is quicker than several
 
 def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
         metadata: Mapping[str, str] | None = None, jobs: int = 1) -> list[Path]:
-    """Write each piece (atomically, and only if its bytes changed); return the files written.
+    """Write each piece (atomically); return the files written.
+
+    Callers pass only the pieces that need writing (see the proofs' manifest).
 
     With ``jobs`` > 1 and many pieces, that many processes share the work.
     """
@@ -49,7 +51,6 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
 
 def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
          metadata: Mapping[str, str] | None) -> list[Path]:
-    written = []
     with pikepdf.open(source) as pdf, (
         pikepdf.open(stamps) if stamps is not None else nullcontext()
     ) as stamp_pdf:
@@ -61,25 +62,22 @@ def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
                 overlay = out.copy_foreign(stamp_pdf.pages[piece.stamp].obj)
                 for page in out.pages:
                     page.add_overlay(pikepdf.Page(overlay))
-            with out.open_metadata(set_pikepdf_as_editor=False) as meta:
-                meta["dc:title"] = piece.title
-                for key, value in (metadata or {}).items():
-                    meta[key] = value
             out.docinfo["/Title"] = piece.title
-            data = _save(out)
-            if write_bytes(piece.dest, data):
-                written.append(piece.dest)
-    return written
+            for key, value in (metadata or {}).items():
+                out.docinfo[key] = value
+            _save_atomically(out, piece.dest)
+    return [piece.dest for piece in pieces]
 
 
-def _save(pdf: pikepdf.Pdf) -> bytes:
-    with tempfile.TemporaryFile() as f:
-        # deterministic output: the same pages give the same bytes, so unchanged pieces
-        # are not rewritten
-        pdf.save(f, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        f.seek(0)
-        return f.read()
+def _save_atomically(pdf: pikepdf.Pdf, dest: Path) -> None:
+    """Save to a temporary file beside ``dest``, then rename it over ``dest``."""
+    tmp = temporary_beside(dest)
+    try:
+        pdf.save(tmp, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def thumbnails(source: Path, pages: Mapping[Path, int], width: int, jobs: int = 1) -> None:
@@ -108,7 +106,7 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
             page = pdf[number - 1]
             image = page.render(scale=width / page.get_width()).to_pil().convert("L")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp")
+            tmp = temporary_beside(dest)
             image.save(tmp, format="PNG", compress_level=1)
             tmp.replace(dest)
             page.close()

@@ -13,6 +13,25 @@ import tempfile
 from pathlib import Path
 
 
+def _file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp alone would give 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new empty file next to ``path``, with the mode ``path`` should have."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)
+    os.close(fd)
+    return Path(tmp)
+
+
 def write_bytes(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; False when it already held exactly that."""
     try:
@@ -20,14 +39,12 @@ def write_bytes(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = temporary_beside(path)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 
