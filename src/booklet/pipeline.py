@@ -80,7 +80,7 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
         return result
 
     for c in programme.contributions:
-        if c.id not in fragments:
+        if c.id not in fragments or diags.errors_in(c.origin.path):
             result.left_out[c.id] = _first_error(diags, c.origin)
     views = Views(programme, fragments, placeholders=result.left_out)
     template_dirs = (options.templates,) if options.templates else (options.content / "templates",)

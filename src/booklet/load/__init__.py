@@ -1,8 +1,9 @@
 """Stage 1, load: ``content/`` to a validated :class:`~booklet.model.Programme`.
 
-Every problem goes to the :class:`~booklet.diagnostics.Diagnostics`; a
-contribution with errors is left out of the programme (and reported), the
-others are kept.
+Every problem goes to the :class:`~booklet.diagnostics.Diagnostics`. A
+contribution whose id and title could be read is kept even when it has
+errors (the build stops, or with ``--keep-going`` prints a placeholder for
+it); a file whose fields cannot be read at all is left out, and reported.
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ def load_programme(content: Path, diags: Diagnostics) -> Programme | None:
     files = contribution_files(content / CONTRIBUTIONS_DIR, diags)
     contributions = []
     for path in files:
-        before = len(diags.errors_in(path))
         contribution = load_contribution(path, event, diags)
-        if contribution is not None and len(diags.errors_in(path)) == before:
+        if contribution is not None:  # kept even with errors: --keep-going gives it a placeholder
             contributions.append(contribution)
     if event is None:
         return None

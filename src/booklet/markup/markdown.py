@@ -33,6 +33,8 @@ COMMAND = re.compile(r"\\([A-Za-z]+)")
 MAX_BARE_ARG = 200
 EMPTY_ATTR: list[Any] = ["", [], []]
 BARE = "booklet-bare"  # marks a formula found outside $…$ by bare_math
+MAX_NESTING = 3  # lists and quotes inside each other (LaTeX stops at 4 or 6)
+MAX_LIST_START = 100_000
 IMAGES_MESSAGE = "images cannot be printed in an abstract: remove it, or link to it instead"
 
 
@@ -100,7 +102,13 @@ def _convert_chunk(sources: list[MarkdownSource]) -> tuple[list[str | None], lis
     return _convert(sources, diags), diags.items
 
 
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
+    # Files are decoded strictly, but callers of the API may pass anything: a lone
+    # surrogate cannot be encoded for pandoc, so it becomes U+FFFD (then reported).
+    sources = [MarkdownSource(SURROGATES.sub("\ufffd", s.text), s.origin) for s in sources]
     sources = [_math_environments(s, diags) for s in sources]
     asts = run_batch("read", [s.text for s in sources])
     cleaned: list[str] = []
@@ -164,6 +172,11 @@ class Sanitiser:
         self.locator = SourceLocator(source.text, source.origin)
         self.diags = diags
         self.warned: set[str] = set()  # LaTeX commands in text already reported
+        # LaTeX's limits on where things may stand: display math only in running
+        # paragraphs; lists and quotes nest at most MAX_NESTING deep; no table in a table.
+        self.restricted = 0  # inside table cells, scripts, definition terms
+        self.nesting = 0
+        self.in_table = 0
 
     # -- traversal ---------------------------------------------------------
 
@@ -200,6 +213,7 @@ class Sanitiser:
             self.error(None, "raw LaTeX or HTML blocks are not allowed in an abstract; removed")
             return []
         if kind == "CodeBlock":  # pandoc would write a verbatim environment: flatten it
+            self.printable(content[1])
             lines = content[1].split("\n")
             inlines: list[Node] = []
             for n, line in enumerate(lines):
@@ -214,7 +228,70 @@ class Sanitiser:
         if kind == "Figure":
             self.error(self.locator.find("!["), IMAGES_MESSAGE)
             return []
+        if kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList"):
+            return self.nested(kind, content)
+        if kind == "Table":
+            return self.table(content)
         return [{"t": kind, "c": self._children(content)} if content is not None else node]
+
+    def nested(self, kind: str, content: Any) -> list[Node]:
+        """Lists and quotes, flattened beyond the depth LaTeX allows."""
+        if self.nesting >= MAX_NESTING:
+            return self._flatten_list(kind, content)
+        self.nesting += 1
+        try:
+            if kind == "OrderedList":
+                (start, style, delim), items = content
+                start = start if 0 <= start <= MAX_LIST_START else 1
+                return [{"t": kind, "c": [[start, style, delim],
+                                          [self.blocks(item) for item in items]]}]
+            if kind == "DefinitionList":
+                entries = []
+                for term, definitions in content:
+                    self.restricted += 1
+                    term = self.inlines(term)
+                    self.restricted -= 1
+                    entries.append([term, [self.blocks(d) for d in definitions]])
+                return [{"t": kind, "c": entries}]
+            if kind == "BulletList":
+                return [{"t": kind, "c": [self.blocks(item) for item in content]}]
+            return [{"t": kind, "c": self.blocks(content)}]
+        finally:
+            self.nesting -= 1
+
+    def _flatten_list(self, kind: str, content: Any) -> list[Node]:
+        if kind == "BlockQuote":
+            return self.blocks(content)
+        if kind == "OrderedList":
+            items = [(f"{n}.", item) for n, item in enumerate(content[1], start=1)]
+        elif kind == "BulletList":
+            items = [("–", item) for item in content]
+        else:
+            items = [("–", [{"t": "Plain", "c": term}, *(b for d in defs for b in d)])
+                     for term, defs in content]
+        out: list[Node] = []
+        for mark, blocks in items:
+            blocks = self.blocks(blocks)
+            if blocks and blocks[0]["t"] in ("Plain", "Para"):
+                blocks[0] = {"t": "Para", "c": [{"t": "Str", "c": mark}, {"t": "Space"},
+                                                *blocks[0]["c"]]}
+            out.extend(blocks)
+        return out
+
+    def table(self, content: Any) -> list[Node]:
+        """A table: no caption inside it (it follows as a paragraph), no table in its cells."""
+        if self.in_table:
+            return self.blocks(_paragraphs_in(content))
+        _, caption, colspecs, head, bodies, foot = content
+        self.in_table += 1
+        self.restricted += 1
+        try:
+            rows = [self._children(head), self._children(bodies), self._children(foot)]
+        finally:
+            self.in_table -= 1
+            self.restricted -= 1
+        table = {"t": "Table", "c": [EMPTY_ATTR, [None, []], colspecs, *rows]}
+        return [table, *self.blocks(caption[1])]
 
     # -- inlines ----------------------------------------------------------------
 
@@ -232,7 +309,14 @@ class Sanitiser:
                     )
             return [node]
         if kind == "Math":
-            return [self.math(content[0]["t"] == "DisplayMath", content[1], bare=BARE in node)]
+            display = content[0]["t"] == "DisplayMath" and not self.restricted
+            return [self.math(display, content[1], bare=BARE in node)]
+        if kind in ("Superscript", "Subscript"):
+            self.restricted += 1
+            try:
+                return [{"t": kind, "c": self.inlines(content)}]
+            finally:
+                self.restricted -= 1
         if kind == "RawInline":
             self.error(None, "raw LaTeX or HTML is not allowed in an abstract; removed")
             return []
@@ -284,7 +368,8 @@ class Sanitiser:
                 self.diags.warning(origin, problem.message)
         if vetted.latex is None:
             return {"t": "Code", "c": [EMPTY_ATTR, source]}
-        tex = f"\\[{vetted.latex}\\]" if display else f"\\({vetted.latex}\\)"
+        # braces keep an inline formula's ] from ending an optional argument (\item[…])
+        tex = f"\\[{vetted.latex}\\]" if display else f"{{\\({vetted.latex}\\)}}"
         return {"t": "RawInline", "c": ["latex", tex]}
 
     # -- math commands written outside $…$ -----------------------------------
@@ -333,6 +418,17 @@ class Sanitiser:
 
     def warning(self, offset: int | None, message: str) -> None:
         self.diags.warning(self.locator.origin_at(offset), message)
+
+
+def _paragraphs_in(value: Any) -> list[Node]:
+    """Every paragraph found anywhere in ``value`` (to flatten a table in a table)."""
+    if isinstance(value, dict):
+        if value.get("t") in ("Plain", "Para"):
+            return [{"t": "Para", "c": value["c"]}]
+        return _paragraphs_in(value.get("c"))
+    if isinstance(value, list):
+        return [p for v in value for p in _paragraphs_in(v)]
+    return []
 
 
 def _plain(inlines: list[Node]) -> str:
