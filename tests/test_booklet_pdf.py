@@ -169,13 +169,20 @@ def test_every_contribution_fits_on_one_page(pages: list[str]) -> None:
         assert all(last_words not in p for i, p in enumerate(pages, 1) if i != page)
 
 
-def test_index_page_numbers_point_at_the_abstracts(pages: list[str]) -> None:
-    index = next(
-        p for p in pages if p.startswith("Index des orateurs") or "Index des orateurs" in p[:60]
-    )
+def index_layout(pdf: Path, pages: list[str]) -> str:
+    """The index page as laid out (names and their page numbers on one line)."""
+    number = next(n for n, p in enumerate(pages, 1) if "Index des orateurs" in p[:60])
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_index_page_numbers_point_at_the_abstracts(pdf: Path, pages: list[str]) -> None:
+    index = index_layout(pdf, pages)
     for title, speaker, _ in TALKS.values():
         given, family = speaker.split(" ", 1)
-        match = re.search(rf"{family}, {given}[ .]*?(\d+)", index)
+        match = re.search(rf"{family}, {given}[ .]*?(\d+)\s*$", index, re.M)
         assert match, f"{family} missing from the index"
         assert int(match.group(1)) == abstract_page(pages, title)
 
