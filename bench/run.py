@@ -177,8 +177,9 @@ def report(results: list[Measures]) -> str:
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"`python bench/run.py` (`make bench`). Each column is one run; ratios compare "
-        "times measured in that same run (the machine is shared and noisy).",
+        f"`python bench/run.py` (`make bench`), load average {os.getloadavg()[0]:.2f} at the end. "
+        "Each column is one run; ratios compare times measured in that same run (the machine "
+        "is shared and noisy).",
         "",
         "| measure | " + " | ".join(f"N = {r.n:,} ({r.pages:,} pages)" for r in results)
         + " | target at N = 1,000 |",
