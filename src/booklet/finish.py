@@ -49,6 +49,28 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
         return [path for future in futures for path in future.result()]
 
 
+def cut_and_render(
+    source: Path, pieces: list[Piece], stamps: Path | None,
+    pages: Mapping[Path, int], width: int, jobs: int = 1,
+) -> None:
+    """Cut ``pieces`` and render thumbnails of ``pages`` of ``source``, sharing ``jobs``
+    processes between the two kinds of work (each is a few milliseconds per item)."""
+    items = list(pages.items())
+    if jobs <= 1 or len(pieces) + len(items) < PARALLEL_MIN:
+        _cut(source, pieces, stamps, None)
+        _render(source, items, width)
+        return
+    cut_size = max(1, -(-len(pieces) // jobs))
+    render_size = max(1, -(-len(items) // jobs))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_cut, source, pieces[i : i + cut_size], stamps, None)
+                   for i in range(0, len(pieces), cut_size)]
+        futures += [pool.submit(_render, source, items[i : i + render_size], width)
+                    for i in range(0, len(items), render_size)]
+        for future in futures:
+            future.result()
+
+
 def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
          metadata: Mapping[str, str] | None) -> list[Path]:
     with pikepdf.open(source) as pdf, (
@@ -80,24 +102,13 @@ def _save_atomically(pdf: pikepdf.Pdf, dest: Path) -> None:
         raise
 
 
-def thumbnails(source: Path, pages: Mapping[Path, int], width: int, jobs: int = 1) -> None:
+def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
     """PNG images ``width`` pixels wide of pages of ``source`` (1-based), one file each.
 
-    PDFium renders a small page in a few milliseconds; poppler's pdftoppm
-    takes ten times as long, mostly in starting up once per page.
-    """
-    items = list(pages.items())
-    if jobs <= 1 or len(items) < PARALLEL_MIN:
-        _render(source, items, width)
+    PDFium renders a small page in a few milliseconds; poppler's pdftoppm takes
+    ten times as long, mostly in starting up once per page."""
+    if not items:
         return
-    size = -(-len(items) // jobs)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for future in [pool.submit(_render, source, items[i : i + size], width)
-                       for i in range(0, len(items), size)]:
-            future.result()
-
-
-def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(source)

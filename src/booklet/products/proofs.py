@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from booklet.diagnostics import display_path
-from booklet.finish import Piece, cut, thumbnails
+from booklet.finish import Piece, cut_and_render
 from booklet.output import write_text
 from booklet.pages import page_ranges
 from booklet.products.booklet import BOOKLET
@@ -54,13 +54,13 @@ class Proofs:
         keys = piece_keys(compiled[BOOKLET.name].tex, pieces, stamps_context(views)["stamps"],
                           [c.id for c in contributions])  # fmt: skip
         todo = [p for p in pieces if old.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
-        changed = set(cut(booklet_pdf, todo, stamps=compiled[STAMPS.name].pdf, jobs=ctx.jobs))
-        write_text(manifest_path, json.dumps({str(k): v for k, v in keys.items()}))
         thumbs = folder / "thumbnails"
-        thumbnails(booklet_pdf, {
-            thumbs / f"{p.dest.stem}.png": p.first for p in pieces
-            if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()
-        }, THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
+        changed = {p.dest for p in todo}
+        pages = {thumbs / f"{p.dest.stem}.png": p.first for p in pieces
+                 if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()}
+        cut_and_render(booklet_pdf, todo, compiled[STAMPS.name].pdf, pages, THUMBNAIL_WIDTH,
+                       jobs=ctx.jobs)  # fmt: skip
+        write_text(manifest_path, json.dumps({str(k): v for k, v in keys.items()}))
         index = folder / "index.html"
         write_text(index, render_index(ctx, pieces))
         for stale in folder.glob("*.pdf"):
