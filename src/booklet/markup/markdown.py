@@ -128,7 +128,9 @@ def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | No
         if isinstance(out, Exception):
             diags.error(sources[i].origin, f"the abstract could not be converted: {out}")
         else:
-            results[i] = out.strip()
+            # pandoc escapes a literal ^ as the accent \^{}, which breaks at the start of
+            # a list item or quote; the text character is what the author typed
+            results[i] = out.strip().replace("\\^{}", "\\textasciicircum{}")
     return results
 
 
