@@ -121,11 +121,11 @@ def _compile_isolating(
     ctx: BuildContext, documents: list[Document], result: BuildResult, options: BuildOptions
 ) -> dict[str, Compiled] | None:
     """Compile all documents; with keep_going, a contribution that breaks TeX becomes a
-    placeholder and the documents that failed are compiled again."""
+    placeholder and every document is rendered again (those whose text did not change
+    are not compiled again)."""
     compiled: dict[str, Compiled] = {}
-    pending = documents
     for _ in range(MAX_TEX_RETRIES):
-        rendered = [ctx.render(d) for d in pending]
+        rendered = [ctx.render(d) for d in documents]
         if any(r is None for r in rendered):
             return None  # a template error, already reported
         failures = _compile_all(ctx, [r for r in rendered if r is not None], compiled, options.jobs)
@@ -140,8 +140,6 @@ def _compile_isolating(
                 retry = True
         if not retry:
             return None
-        # documents without the replaced contribution render the same text and are skipped
-        pending = documents
     return None
 
 
