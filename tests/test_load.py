@@ -315,3 +315,31 @@ def test_missing_contributions_folder(tmp_path: Path) -> None:
     assert any(
         "contributions:1: error: the contributions folder is missing" in m for m in messages
     ), messages
+
+
+def test_parallel_sessions_are_listed_one_heading_each(content_copy: Path) -> None:
+    """Talks of two sessions held at the same times alternate in time order; the
+    programme at a glance (booklet and web page) still lists each session once."""
+    from booklet.markup import mark_up
+    from booklet.views import Views
+
+    event = content_copy / "event.yaml"
+    event.write_text(
+        event.read_text(encoding="utf-8").replace(
+            "  - id: afternoon\n",
+            "  - id: parallel\n    title: Session parallèle\n  - id: afternoon\n",
+        ),
+        encoding="utf-8",
+    )
+    for n, start in ((11, "09:30"), (12, "10:30")):
+        write(content_copy, f"{n}.md", f"---\nid: {n}\ntitle: Parallel talk {n}\n"
+              f"start: 2024-05-23 {start}\nduration: 60\nsession: parallel\n---\nText.\n")
+    diags = Diagnostics()
+    programme = load_programme(content_copy, diags)
+    assert programme is not None and not diags.has_errors
+    views = Views(programme, mark_up(programme, diags))
+    [day] = views.programme_days()
+    headings = [block.title for block in day.sessions]
+    assert headings == ["Session du matin", "Session parallèle", "Session de l'après-midi"]
+    parallel = day.sessions[1]
+    assert [e.label for e in parallel.entries] == ["contribution-11", "contribution-12"]

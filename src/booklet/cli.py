@@ -1,4 +1,4 @@
-"""The command line: ``booklet check`` and ``booklet build``.
+"""The command line: ``booklet check``, ``build``, ``preflight`` and ``import``.
 
 Exit status: 0 success, 1 content or compile errors, 2 usage errors.
 Problems are printed one a line, ``path:line: error|warning: message``, on
@@ -17,13 +17,15 @@ from pathlib import Path
 from booklet import __version__
 from booklet.diagnostics import Diagnostics, display_path
 from booklet.options import BuildOptions
+from booklet.paper import PAPER_MM
 from booklet.state import BuildState, fingerprint, forget_state, save_state, up_to_date
 
 # The stages are imported when needed: an up-to-date build answers before
 # loading them (see booklet.state).
-TARGETS = ("booklet", "proofs", "handouts")
+TARGETS = ("booklet", "proofs", "handouts", "slides", "ics", "frab", "html", "print")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+IMPORT_FORMATS = ("indico", "frab", "csv")  # booklet.importers.FORMATS
 
 
 class UsageError(Exception):
@@ -72,6 +74,38 @@ def make_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
         help="compile up to N documents at once (default: the number of cores, at most 4)",
     )  # fmt: skip
+
+    preflight = commands.add_parser(
+        "preflight", help="check a PDF as a print shop would (sizes, fonts, images, boxes)"
+    )
+    preflight.add_argument("file", type=Path, metavar="FILE.pdf")
+    preflight.add_argument("--paper", choices=tuple(PAPER_MM), default=None,
+                           help="the trim size ordered (default: any, the same on every page)")
+    preflight.add_argument("--imposed", action="store_true",
+                           help="FILE holds imposed sheets: landscape pages of PAPER, printed "
+                           "front and back")  # fmt: skip
+    preflight.add_argument("--grayscale", action="store_true",
+                           help="warn about colour: the file will be printed in gray")
+
+    imports = commands.add_parser(
+        "import", help="write content/ from an Indico export, a frab/pretalx schedule or a CSV "
+        "sheet (again: merged with local edits)",
+    )  # fmt: skip
+    imports.add_argument("format", choices=IMPORT_FORMATS, metavar="FORMAT",
+                         help=f"the source's format: {', '.join(IMPORT_FORMATS)}")
+    imports.add_argument("source", type=Path, metavar="SOURCE")
+    imports.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    imports.add_argument("--mapping", type=Path, default=None, metavar="FILE",
+                         help="csv: which column holds what (default: SOURCE's name with "
+                         ".mapping.yaml, when it exists)")  # fmt: skip
+    imports.add_argument("--sessions", choices=("room-day", "track", "none"), default=None,
+                         help="frab: make sessions of each room's day (the default), of tracks "
+                         "(the default for a schedule booklet wrote), or none")  # fmt: skip
+    imports.add_argument("--dollars", choices=("math", "text"), default=None,
+                         help="what $ means in titles and abstracts (default: math for indico "
+                         "and csv, text for frab, where $12 is a price)")  # fmt: skip
+    imports.add_argument("-n", "--dry-run", action="store_true",
+                         help="say what would change, write nothing")
     return parser
 
 
@@ -91,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"booklet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "preflight":
+        return preflight(args.file, args.paper, args.imposed, args.grayscale)
+    if args.command == "import":
+        return import_(args)
     if not args.content.is_dir():
         what = "is not a folder" if args.content.exists() else "not found"
         print(f"booklet: error: content folder '{args.content}' {what}", file=sys.stderr)
@@ -149,6 +187,47 @@ def check(content: Path) -> int:
     return EXIT_ERRORS if diags.has_errors else EXIT_OK
 
 
+def import_(args: argparse.Namespace) -> int:
+    """``booklet import``: write the content from a source, then check it as ``booklet check``."""
+    from booklet.importers import ImportOptions, import_source
+    from booklet.importers.html import HtmlError
+
+    if args.content.exists() and not args.content.is_dir():
+        print(f"booklet: error: content folder '{args.content}' is a file", file=sys.stderr)
+        return EXIT_USAGE
+    options = ImportOptions(content=args.content, dollars=args.dollars, sessions=args.sessions,
+                            mapping=args.mapping, dry_run=args.dry_run)  # fmt: skip
+    diags = Diagnostics()
+    try:
+        result = import_source(args.format, args.source, options, diags)
+    except HtmlError as exc:
+        report(diags)
+        print(f"booklet: error: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    except OSError as exc:
+        report(diags)
+        print(f"booklet: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_ERRORS
+    report(diags)
+    if result is None:
+        print(f"booklet: nothing imported: {summary(diags)}", file=sys.stderr)
+        return EXIT_ERRORS
+    done = "would be" if args.dry_run else "were"
+    if args.dry_run:
+        outcome = result.outcome
+        for what, files in (("new", outcome.new), ("updated", outcome.updated),
+                            ("removed", outcome.removed)):  # fmt: skip
+            for rel in files:
+                print(f"booklet: {what}: {display_path(args.content / rel)}", file=sys.stderr)
+    print(f"booklet: import {args.format}: {result.contributions} contributions read from "
+          f"{display_path(args.source)}; files {done}: {result.outcome.summary()}",
+          file=sys.stderr)  # fmt: skip
+    if args.dry_run:
+        return EXIT_ERRORS if diags.has_errors else EXIT_OK
+    status = check(args.content)
+    return EXIT_ERRORS if diags.has_errors else status
+
+
 def build(options: BuildOptions, verbose: bool = False) -> int:
     started = time.monotonic()
     key = fingerprint(options.content, options.templates, {
@@ -179,6 +258,8 @@ def build(options: BuildOptions, verbose: bool = False) -> int:
         shown = ", ".join(display_path(p) for p in paths[:3])
         more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
         print(f"booklet: {name}: {shown}{more}", file=sys.stderr)
+    for note in result.notes:
+        print(f"booklet: {note}", file=sys.stderr)
     if result.unread and result.ok:
         files = ", ".join(p.name for p in result.unread)
         print(
@@ -207,5 +288,25 @@ def build(options: BuildOptions, verbose: bool = False) -> int:
     outputs = [p for paths in result.outputs.values() for p in paths]
     outputs += [c.tex for c in result.compiled.values()]
     save_state(options.out, BuildState(key, [str(p) for p in outputs],
-                                       [str(d) for d in diags], summary(diags)))  # fmt: skip
+                                       [str(d) for d in diags]
+                                       + [f"booklet: {n}" for n in result.notes],
+                                       summary(diags)))  # fmt: skip
     return EXIT_OK
+
+
+def preflight(path: Path, paper: str | None, imposed: bool, grayscale: bool) -> int:
+    """``booklet preflight FILE``: the report on stdout; 1 when a check fails."""
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "not found"
+        print(f"booklet: error: '{path}' {what}", file=sys.stderr)
+        return EXIT_USAGE
+    from booklet.preflight import Expectations, NotAPdf, Unreadable, print_report
+    from booklet.preflight import preflight as check_pdf
+
+    try:
+        report = check_pdf(path, Expectations(paper, imposed, grayscale))
+    except Unreadable as exc:  # not a PDF: a usage error; a damaged PDF: it fails
+        print(f"booklet: error: {display_path(path)}: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, NotAPdf) else EXIT_ERRORS
+    print_report(report, sys.stdout)
+    return EXIT_ERRORS if report.failures else EXIT_OK

@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 
 from booklet.output import temporary_beside
+from booklet.pages import page_ranges
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,24 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_cut, source, chunk, stamps, metadata) for chunk in chunks]
         return [path for future in futures for path in future.result()]
+
+
+def split_by_labels(source: Path, aux: Path, folder: Path,
+                    parts: list[tuple[str, str, str]], jobs: int = 1) -> list[Path]:
+    """One PDF per part ``(file stem, label, title)``: the pages between the zref labels
+    ``<label>-first`` and ``<label>-last`` of ``source``, saved as ``folder/<stem>.pdf``.
+
+    PDFs in ``folder`` that belong to no part (a session that no longer exists) are removed.
+    """
+    ranges = page_ranges(aux, [label for _, label, _ in parts])
+    pieces = [Piece(folder / f"{stem}.pdf", *ranges[label], title=title)
+              for stem, label, title in parts]  # fmt: skip
+    cut(source, pieces, jobs=jobs)
+    current = {p.dest for p in pieces}
+    for stale in folder.glob("*.pdf"):
+        if stale not in current:
+            stale.unlink()
+    return [p.dest for p in pieces]
 
 
 def cut_and_render(
@@ -95,7 +114,11 @@ def _save_atomically(pdf: pikepdf.Pdf, dest: Path) -> None:
     """Save to a temporary file beside ``dest``, then rename it over ``dest``."""
     tmp = temporary_beside(dest)
     try:
-        pdf.save(tmp, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # Into the open file: given a name, pikepdf would write a second temporary file.
+        # Streams are copied as they are (already compressed), not decoded and encoded again.
+        with tmp.open("wb") as stream:
+            pdf.save(stream, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.none)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -111,12 +134,15 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
         return
     import pypdfium2
 
+    for folder in {dest.parent for dest, _ in items}:
+        folder.mkdir(parents=True, exist_ok=True)
     pdf = pypdfium2.PdfDocument(source)
     try:
         for dest, number in items:
             page = pdf[number - 1]
-            image = page.render(scale=width / page.get_width()).to_pil().convert("L")
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            # Links are invisible (hyperref's hidelinks): drawing them costs a third more.
+            image = page.render(scale=width / page.get_width(), grayscale=True, draw_annots=False,
+                                may_draw_forms=False).to_pil()
             tmp = temporary_beside(dest)
             image.save(tmp, format="PNG", compress_level=1)
             tmp.replace(dest)

@@ -36,6 +36,18 @@ class Labels:
     not_typeset: str
     proof_mark: str
     proofs: str
+    notes: str  # the heading of the pages that fill a printed booklet to 4n pages
+    # session slides
+    next: str
+    next_session: str
+    end_of_session: str
+    end_of_day: str
+    end_of_conference: str
+    et_al: str
+    shown_as_written: str
+    # the HTML page (html target)
+    back_to_programme: str
+    abstract_unavailable: str
 
 
 LABELS: dict[str, Labels] = {
@@ -54,6 +66,16 @@ LABELS: dict[str, Labels] = {
         not_typeset="Contribution non imprimée : elle n’a pas pu être composée",
         proof_mark="PROOF",
         proofs="Épreuves des résumés",
+        notes="Notes",
+        next="À suivre",
+        next_session="Session suivante",
+        end_of_session="Fin de la session",
+        end_of_day="Fin de la journée",
+        end_of_conference="Fin de la conférence",
+        et_al="et al.",
+        shown_as_written="Titre affiché tel quel : cette contribution comporte des erreurs",
+        back_to_programme="Retour au programme",
+        abstract_unavailable="Résumé indisponible : cette contribution comporte des erreurs",
     ),
     "en": Labels(
         programme="Programme",
@@ -70,6 +92,16 @@ LABELS: dict[str, Labels] = {
         not_typeset="Not printed: this contribution could not be typeset",
         proof_mark="PROOF",
         proofs="Proofs of the abstracts",
+        notes="Notes",
+        next="Next",
+        next_session="Next session",
+        end_of_session="End of the session",
+        end_of_day="End of the day",
+        end_of_conference="End of the conference",
+        et_al="et al.",
+        shown_as_written="Title shown as written: this contribution has errors",
+        back_to_programme="Back to the programme",
+        abstract_unavailable="Abstract unavailable: this contribution has errors",
     ),
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from booklet.diagnostics import Origin
@@ -19,6 +20,7 @@ Paper = Literal["a5", "a4", "letter"]
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 PAPERS: tuple[str, ...] = ("a5", "a4", "letter")
+ASPECTS: tuple[str, ...] = ("16:9", "16:10", "4:3")  # of the session slides
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,25 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class SlideSettings:
+    """``slides:`` in event.yaml: how the session slides are made."""
+
+    aspect: str = "16:9"  # one of ASPECTS
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """``print:`` in event.yaml: how the print-shop files are made (lengths in mm)."""
+
+    bleed: float = 0.0  # around the trim; with crop marks outside it
+    crop_marks: bool = False
+    grayscale: bool = False
+    binding: float | None = 0.0  # extra inner margin; None: grows with the page count
+    creep: float = 0.0  # innermost sheet's shift towards the fold, in the imposed file
+    padding: Literal["notes", "blank"] = "notes"  # the pages added to reach a multiple of 4
+
+
+@dataclass(frozen=True)
 class Event:
     title: str
     language: Language
@@ -98,6 +119,9 @@ class Event:
     start_date: date | None = None  # the event's days, when given
     end_date: date | None = None
     abstract_max_words: int = 600
+    slides: SlideSettings = SlideSettings()
+    logo: Path | None = None  # an image in the content folder (validated), on the cover
+    print_settings: PrintSettings = PrintSettings()
     field_origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 
     def origin_of(self, name: str) -> Origin:

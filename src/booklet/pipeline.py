@@ -28,7 +28,6 @@ from booklet.products.context import (
     Compiled,
     Document,
     Product,
-    Rendered,
     TypesetFailure,
 )
 from booklet.progress import progress
@@ -48,6 +47,7 @@ class BuildResult:
     unread: list[Path] = field(default_factory=list)  # contribution files that could not be read
     compiled: dict[str, Compiled] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    notes: list[str] = field(default_factory=list)  # what the user should know (not problems)
 
     @property
     def ok(self) -> bool:
@@ -61,7 +61,10 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     clock.lap("load")
     if programme is None or (diags.has_errors and not options.keep_going):
         return result
-    missing = check_tools()
+    products: list[Product] = [PRODUCTS[t] for t in dict.fromkeys(options.targets)]
+    documents = list({d.name: d for p in products for d in p.documents}.values())
+    formats = tuple(dict.fromkeys(f for p in products for f in getattr(p, "formats", ())))
+    missing = check_tools() if documents else None  # the exports need no TeX
     if missing:
         raise BuildError(missing)
     loaded = {c.origin.path for c in programme.contributions}
@@ -71,7 +74,7 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     )  # fmt: skip
     try:
         cache = MarkupCache(options.out / ".work" / "markup-cache.json")
-        fragments = mark_up(programme, diags, jobs=options.jobs, cache=cache)
+        fragments = mark_up(programme, diags, jobs=options.jobs, cache=cache, formats=formats)
         cache.save()
     except PandocError as exc:
         raise BuildError(str(exc)) from exc
@@ -85,18 +88,20 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     views = Views(programme, fragments, placeholders=result.left_out)
     template_dirs = (options.templates,) if options.templates else (options.content / "templates",)
     ctx = BuildContext(views, options.out, diags, template_dirs, jobs=options.jobs)
-    products: list[Product] = [PRODUCTS[t] for t in dict.fromkeys(options.targets)]
-    documents = list({d.name: d for p in products for d in p.documents}.values())
 
-    compiled = _compile_isolating(ctx, documents, result, options)
-    if compiled is None:
-        return result
-    clock.lap("render and compile " + ", ".join(f"{d.name} ({_tex_time(compiled[d.name])})"
-                                                for d in documents))  # fmt: skip
+    compiled: dict[str, Compiled] = {}
+    if documents:
+        done = _compile_isolating(ctx, documents, result, options)
+        if done is None:
+            return result
+        compiled = done
+        clock.lap("render and compile " + ", ".join(f"{d.name} ({_tex_time(compiled[d.name])})"
+                                                    for d in documents))  # fmt: skip
     result.compiled = compiled
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
         clock.lap(f"finish {product.name}")
+    result.notes = ctx.notes
     return result
 
 
@@ -125,10 +130,9 @@ def _compile_isolating(
     are not compiled again)."""
     compiled: dict[str, Compiled] = {}
     for _ in range(MAX_TEX_RETRIES):
-        rendered = [ctx.render(d) for d in documents]
-        if any(r is None for r in rendered):
+        failures = _compile_all(ctx, documents, compiled, options.jobs)
+        if failures is None:
             return None  # a template error, already reported
-        failures = _compile_all(ctx, [r for r in rendered if r is not None], compiled, options.jobs)
         if not failures:
             return compiled
         retry = False
@@ -144,14 +148,26 @@ def _compile_isolating(
 
 
 def _compile_all(
-    ctx: BuildContext, rendered: list[Rendered], compiled: dict[str, Compiled], jobs: int
-) -> dict[str, TypesetFailure]:
+    ctx: BuildContext, documents: list[Document], compiled: dict[str, Compiled], jobs: int
+) -> dict[str, TypesetFailure] | None:
+    """Render each document and compile it; None after a template error.
+
+    A document's TeX run starts as soon as its LaTeX is written: the next
+    document is rendered while the first one (the booklet, the longest) compiles.
+    """
     failures: dict[str, TypesetFailure] = {}
     with (
-        progress("Typesetting", len(rendered)) as step,
+        progress("Typesetting", len(documents)) as step,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
-        futures = {pool.submit(ctx.compile, r): r.document.name for r in rendered}
+        futures = {}
+        for document in documents:
+            rendered = ctx.render(document)
+            if rendered is None:
+                for future in futures:
+                    future.cancel()
+                return None
+            futures[pool.submit(ctx.compile, rendered)] = document.name
         for future, name in futures.items():
             try:
                 compiled[name] = future.result()

@@ -19,7 +19,7 @@ from booklet.language import BABEL_NAMES, LABELS, Formatter, Labels
 from booklet.markup import Fragments
 from booklet.markup.charset import printable_text
 from booklet.markup.escape import NoEscape, escape_text
-from booklet.model import Contribution, Event, Programme
+from booklet.model import Contribution, Event, Programme, Session
 
 SHORT_TITLE_MAX = 60
 
@@ -64,6 +64,14 @@ class SessionBlock:
     title: str | None
     details: str
     entries: list[EntryView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProgrammeGroup:
+    """Talks listed under one heading: a session's, or a run of talks outside sessions."""
+
+    session: Session | None
+    talks: list[Contribution]
 
 
 @dataclass(frozen=True)
@@ -203,26 +211,49 @@ class Views:
         duration = f" ({c.duration} {self.labels.minutes})" if c.duration else ""
         return f"{self.fmt.day(c.start.date())}, {span}{duration}"
 
-    def programme_days(self) -> list[DayView]:
-        """Per day, consecutive talks of one session grouped under its heading."""
+    def programme_groups(self) -> list[tuple[date | None, list[ProgrammeGroup]]]:
+        """Per day (unscheduled talks last), the talks of each session under one heading,
+        sessions in the order they start (parallel sessions one after the other), talks
+        outside sessions in runs between them. The booklet and the web page both list this."""
         by_day: dict[date | None, list[Contribution]] = defaultdict(list)
         for c in self.contributions:
             by_day[c.day].append(c)
         days = []
         for day in sorted(by_day, key=lambda d: (d is None, d or date.min)):
-            blocks: list[SessionBlock] = []
+            groups: dict[object, ProgrammeGroup] = {}
+            run = 0  # talks without a session: one group per run of them
             for c in by_day[day]:
-                if not blocks or blocks[-1].title != self._session_title(c):
-                    blocks.append(SessionBlock(self._session_title(c), self._session_details(c)))
-                blocks[-1].entries.append(
-                    EntryView(
-                        time=self.fmt.time_span(c.start, c.end) if c.start else "",
-                        title=self.title(c),
-                        language=BABEL_NAMES[c.language],
-                        speakers=self._entry_people(c),
-                        label=NoEscape(c.label),
-                    )
+                session = self.event.session(c.session)
+                key: object = session.id if session else ("run", run)
+                if session is not None:
+                    run += 1
+                if key not in groups:
+                    groups[key] = ProgrammeGroup(session, [])
+                groups[key].talks.append(c)
+            days.append((day, list(groups.values())))
+        return days
+
+    def programme_days(self) -> list[DayView]:
+        """The programme at a glance: :meth:`programme_groups` as LaTeX fragments."""
+        days = []
+        for day, groups in self.programme_groups():
+            blocks = [
+                SessionBlock(
+                    group.session.title if group.session else None,
+                    self.session_details(group.session),
+                    [
+                        EntryView(
+                            time=self.fmt.time_span(c.start, c.end) if c.start else "",
+                            title=self.title(c),
+                            language=BABEL_NAMES[c.language],
+                            speakers=self._entry_people(c),
+                            label=NoEscape(c.label),
+                        )
+                        for c in group.talks
+                    ],
                 )
+                for group in groups
+            ]
             title = self.fmt.day(day) if day else self.labels.unscheduled
             days.append(DayView(title, tuple(blocks)))
         return days
@@ -241,12 +272,8 @@ class Views:
         room = c.room or (session.room if session else None)
         return f"{self.labels.room}{self.labels.colon}{room}" if room else None
 
-    def _session_title(self, c: Contribution) -> str | None:
-        session = self.event.session(c.session)
-        return session.title if session else None
-
-    def _session_details(self, c: Contribution) -> str:
-        session = self.event.session(c.session)
+    def session_details(self, session: Session | None) -> str:
+        """``Salle : Amphi A · Président : …`` for a session heading."""
         if session is None:
             return ""
         parts = []

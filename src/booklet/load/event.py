@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from booklet.diagnostics import Diagnostics, Origin
 from booklet.load.fields import Fields, suggestion
+from booklet.load.printing import cover_logo, print_settings
+from booklet.load.slides import slide_settings
 from booklet.load.yamlsource import YamlMap, parse_yaml, read_text
 from booklet.model import LANGUAGES, PAPERS, Event, Session
 
 EVENT_FIELDS = (
     "title", "subtitle", "language", "timezone", "venue", "paper", "sessions",
-    "start_date", "end_date", "abstract_max_words", "short_title",
+    "start_date", "end_date", "abstract_max_words", "short_title", "slides",
+    "logo", "print",
 )  # fmt: skip
 DEFAULT_ABSTRACT_MAX_WORDS = 600
 SESSION_FIELDS = ("id", "title", "chair", "room")
@@ -50,6 +53,9 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
     if start_date and end_date and end_date < start_date:
         diags.error(fields.origin("end_date"), "event: 'end_date' is before 'start_date'")
     max_words = fields.positive_int("abstract_max_words", maximum=100_000)
+    slides = slide_settings(fields, diags)
+    print_options = print_settings(fields, diags)
+    logo = cover_logo(fields, path.parent, paper, diags)
     if title is None or timezone is None:
         return None
     return Event(
@@ -65,6 +71,9 @@ def load_event(path: Path, diags: Diagnostics) -> Event | None:
         start_date=start_date,
         end_date=end_date,
         abstract_max_words=max_words or DEFAULT_ABSTRACT_MAX_WORDS,
+        slides=slides,
+        logo=logo,
+        print_settings=print_options,
         field_origins=dict(data.key_origins),
     )
 

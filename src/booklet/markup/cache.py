@@ -1,8 +1,10 @@
 """Remembering converted abstracts between builds, keyed by content.
 
-An abstract's LaTeX and its messages depend only on its text, where it
-stands (file and line, for the messages) and booklet's mark-up code; the
-key is a hash of exactly those. Editing one abstract re-converts that one.
+An abstract's LaTeX (HTML, plain text) and its messages depend only on its
+text, where it stands (file and line, for the messages; the anchor its HTML
+ids start with) and booklet's mark-up code; the key is a hash of exactly
+those. Editing one abstract re-converts that one. An entry holds the formats
+converted so far; a build that needs another one converts the abstract again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from booklet.diagnostics import Diagnostic, Origin
 from booklet.output import write_text
 from booklet.paths import PACKAGE
 
-Entry = tuple[str | None, list[Diagnostic]]
+Entry = tuple[dict[str, str] | None, list[Diagnostic]]  # output format -> text
 
 
 @cache
@@ -39,24 +41,31 @@ class MarkupCache:
             self.entries = {}
 
     @staticmethod
-    def key(text: str, origin: Origin) -> str:
-        data = json.dumps([code_version(), text, str(origin.path), origin.line])
+    def key(text: str, origin: Origin, anchor: str = "") -> str:
+        data = json.dumps([code_version(), text, str(origin.path), origin.line, anchor])
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> Entry | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
+        outputs, messages = entry
+        if outputs is not None and not isinstance(outputs, dict):
+            return None  # not an entry this code wrote
         self.used.add(key)
-        latex, messages = entry
-        return latex, [
+        return outputs, [
             Diagnostic(Origin(Path(path), line, col), level, message)
             for path, line, col, level, message in messages
         ]
 
-    def put(self, key: str, latex: str | None, diagnostics: list[Diagnostic]) -> None:
+    def put(
+        self, key: str, outputs: dict[str, str] | None, diagnostics: list[Diagnostic]
+    ) -> None:
         self.used.add(key)
-        self.entries[key] = [latex, [
+        old = self.entries.get(key)
+        if outputs is not None and old is not None and isinstance(old[0], dict):
+            outputs = {**old[0], **outputs}  # keep the formats an earlier build converted
+        self.entries[key] = [outputs, [
             [str(d.origin.path), d.origin.line, d.origin.col, d.level, d.message]
             for d in diagnostics
         ]]  # fmt: skip

@@ -6,7 +6,10 @@
    (``\\mathcal{L}``) becomes a formula, with a warning; constructs that could
    reach TeX unescaped or that a booklet cannot hold (raw TeX, images, local
    links, headings, attributes, verbatim blocks) are removed or flattened.
-3. pandoc writes every AST as LaTeX (one process for all).
+3. pandoc writes every AST as LaTeX (one process for all), and, for the
+   exports, as HTML with MathML and as plain text (one process per format).
+   Every format is written from the same sanitised AST: what the booklet
+   refuses, the HTML page and the calendar refuse too.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from booklet.markup.cache import MarkupCache
 from booklet.markup.charset import check_printable, unprintable
 from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
-from booklet.markup.pandoc import run_batch
+from booklet.markup.mathml import for_mathml
+from booklet.markup.pandoc import Format, run_batch
 
 Node = dict[str, Any]
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -33,6 +37,9 @@ COMMAND = re.compile(r"\\([A-Za-z]+)")
 MAX_BARE_ARG = 200
 EMPTY_ATTR: list[Any] = ["", [], []]
 BARE = "booklet-bare"  # marks a formula found outside $…$ by bare_math
+SOURCE = "booklet-source"  # on a vetted formula: what the author wrote (the node's text is
+# the vetted re-serialisation); formulas are finished per output format by finish_ast
+PAPER_ONLY = "booklet-paper-only"  # inlines that print or plain text need, a web page does not
 MAX_NESTING = 3  # lists and quotes inside each other (LaTeX stops at 4 or 6)
 MAX_LIST_START = 100_000
 IMAGES_MESSAGE = "images cannot be printed in an abstract: remove it, or link to it instead"
@@ -42,76 +49,96 @@ IMAGES_MESSAGE = "images cannot be printed in an abstract: remove it, or link to
 class MarkdownSource:
     text: str
     origin: Origin  # where the text's first line stands in its file
+    anchor: str = ""  # prefix of the ids the HTML may hold (footnotes), unique on a page
 
 
 PARALLEL_MIN = 40  # below this many abstracts, one process is quicker than several
+FORMATS: tuple[Format, ...] = ("latex", "html", "plain")
+Converted = dict[str, str]  # output format -> the abstract in that format
 
 
 def markdown_to_latex(
     sources: list[MarkdownSource], diags: Diagnostics, jobs: int = 1,
     cache: MarkupCache | None = None,
 ) -> list[str | None]:
-    """LaTeX for each source, or None where it has errors (reported in ``diags``).
+    """LaTeX for each source, or None where it has errors (reported in ``diags``)."""
+    converted = convert_markdown(sources, diags, jobs=jobs, cache=cache)
+    return [c["latex"] if c is not None else None for c in converted]
+
+
+def convert_markdown(
+    sources: list[MarkdownSource], diags: Diagnostics, jobs: int = 1,
+    cache: MarkupCache | None = None, formats: tuple[Format, ...] = ("latex",),
+) -> list[Converted | None]:
+    """Each source in each of ``formats`` (latex, html, plain), or None where it has
+    errors (reported in ``diags``).
 
     With ``jobs`` > 1 the sources are split among that many processes, each
     with its own pandoc: pandoc's parsing and the vetting of formulas are
     the costly parts, and both scale with the cores. With a ``cache``, only
-    abstracts not converted by an earlier build are converted.
+    abstracts not converted (to these formats) by an earlier build are converted.
     """
+    formats = tuple(f for f in FORMATS if f in formats)
     if cache is None:
-        return _convert_parallel(sources, diags, jobs)
-    keys = [cache.key(s.text, s.origin) for s in sources]
-    results: list[str | None] = [None] * len(sources)
+        return _convert_parallel(sources, diags, jobs, formats)
+    keys = [cache.key(s.text, s.origin, s.anchor) for s in sources]
+    results: list[Converted | None] = [None] * len(sources)
     missing = []
     for i, key in enumerate(keys):
         entry = cache.get(key)
-        if entry is None:
+        if entry is None or (entry[0] is not None and not set(formats) <= entry[0].keys()):
             missing.append(i)
         else:
             results[i] = entry[0]
             diags.extend(entry[1])
     fresh = Diagnostics()
-    converted = _convert_parallel([sources[i] for i in missing], fresh, jobs)
+    converted = _convert_parallel([sources[i] for i in missing], fresh, jobs, formats)
     by_file: dict[Path, list[Diagnostic]] = {}
     for d in fresh.items:
         by_file.setdefault(d.origin.path, []).append(d)
-    for i, latex in zip(missing, converted, strict=True):
-        results[i] = latex
-        cache.put(keys[i], latex, by_file.get(sources[i].origin.path, []))
+    for i, outputs in zip(missing, converted, strict=True):
+        results[i] = outputs
+        cache.put(keys[i], outputs, by_file.get(sources[i].origin.path, []))
     diags.extend(fresh.items)
     return results
 
 
 def _convert_parallel(
-    sources: list[MarkdownSource], diags: Diagnostics, jobs: int
-) -> list[str | None]:
+    sources: list[MarkdownSource], diags: Diagnostics, jobs: int, formats: tuple[Format, ...]
+) -> list[Converted | None]:
     if jobs <= 1 or len(sources) < PARALLEL_MIN:
-        return _convert(sources, diags)
+        return _convert(sources, diags, formats)
     size = -(-len(sources) // jobs)
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    results: list[str | None] = []
+    results: list[Converted | None] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_results, chunk_diags in pool.map(_convert_chunk, chunks):
+        for chunk_results, chunk_diags in pool.map(_convert_chunk, chunks,
+                                                   [formats] * len(chunks)):  # fmt: skip
             results.extend(chunk_results)
             diags.extend(chunk_diags)
     return results
 
 
-def _convert_chunk(sources: list[MarkdownSource]) -> tuple[list[str | None], list[Diagnostic]]:
+def _convert_chunk(
+    sources: list[MarkdownSource], formats: tuple[Format, ...]
+) -> tuple[list[Converted | None], list[Diagnostic]]:
     diags = Diagnostics()
-    return _convert(sources, diags), diags.items
+    return _convert(sources, diags, formats), diags.items
 
 
 SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | None]:
+def _convert(
+    sources: list[MarkdownSource], diags: Diagnostics, formats: tuple[Format, ...]
+) -> list[Converted | None]:
     # Files are decoded strictly, but callers of the API may pass anything: a lone
     # surrogate cannot be encoded for pandoc, so it becomes U+FFFD (then reported).
-    sources = [MarkdownSource(SURROGATES.sub("\ufffd", s.text), s.origin) for s in sources]
+    sources = [MarkdownSource(SURROGATES.sub("\ufffd", s.text), s.origin, s.anchor)
+               for s in sources]  # fmt: skip
     sources = [_math_environments(s, diags) for s in sources]
     asts = run_batch("read", [s.text for s in sources])
-    cleaned: list[str] = []
+    cleaned: list[Node] = []
     keep: list[int] = []
     for i, (source, ast) in enumerate(zip(sources, asts, strict=True)):
         if isinstance(ast, Exception):
@@ -121,17 +148,74 @@ def _convert(sources: list[MarkdownSource], diags: Diagnostics) -> list[str | No
         doc = json.loads(ast)
         doc["blocks"] = Sanitiser(source, diags).blocks(doc["blocks"])
         if len(diags.errors_in(source.origin.path)) == errors_before:
-            cleaned.append(json.dumps(doc))
+            cleaned.append(doc)
             keep.append(i)
-    results: list[str | None] = [None] * len(sources)
-    for i, out in zip(keep, run_batch("write", cleaned), strict=True):
-        if isinstance(out, Exception):
-            diags.error(sources[i].origin, f"the abstract could not be converted: {out}")
-        else:
-            # pandoc escapes a literal ^ as the accent \^{}, which breaks at the start of
-            # a list item or quote; the text character is what the author typed
-            results[i] = out.strip().replace("\\^{}", "\\textasciicircum{}")
+    outputs: list[Converted] = [{} for _ in keep]
+    failed: set[int] = set()
+    for fmt in formats:
+        docs = [json.dumps(finish_ast(doc, fmt)) for doc in cleaned]
+        inputs: list[str] | list[tuple[str, str]] = docs
+        if fmt == "html":
+            inputs = [(f"{sources[i].anchor}-" if sources[i].anchor else "", doc)
+                      for i, doc in zip(keep, docs, strict=True)]  # fmt: skip
+        for n, out in enumerate(run_batch("write", inputs, fmt)):
+            if isinstance(out, Exception):
+                if n not in failed:
+                    diags.error(sources[keep[n]].origin,
+                                f"the abstract could not be converted: {out}")  # fmt: skip
+                failed.add(n)
+            else:
+                outputs[n][fmt] = _tidy(out, fmt)
+    results: list[Converted | None] = [None] * len(sources)
+    for n, i in enumerate(keep):
+        if n not in failed:
+            results[i] = outputs[n]
     return results
+
+
+def _tidy(text: str, fmt: Format) -> str:
+    text = text.strip()
+    if fmt == "latex":
+        # pandoc escapes a literal ^ as the accent \^{}, which breaks at the start of
+        # a list item or quote; the text character is what the author typed
+        text = text.replace("\\^{}", "\\textasciicircum{}")
+    return text
+
+
+def finish_ast(value: Any, fmt: Format) -> Any:
+    """A copy of a sanitised AST made ready for ``fmt``: pandoc reads it as it is.
+
+    Formulas: in LaTeX, the vetted formula as raw LaTeX (braced, so that an inline
+    formula's ``]`` cannot end an optional argument such as ``\\item[…]``); in HTML, a
+    Math node of the vetted formula in the spelling pandoc's MathML converter reads; in
+    plain text, what the author wrote, between its dollars. Inlines marked PAPER_ONLY
+    (a link's address after its text) are left out of HTML.
+    """
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, dict) and PAPER_ONLY in v:
+                out.extend([] if fmt == "html" else finish_ast(v[PAPER_ONLY], fmt))
+            else:
+                out.append(finish_ast(v, fmt))
+        return out
+    if not isinstance(value, dict):
+        return value
+    if value.get("t") != "Math":
+        return {k: finish_ast(v, fmt) for k, v in value.items()}
+    if SOURCE not in value:  # never vetted (cannot happen): printed as written, never typeset
+        return {"t": "Code", "c": [EMPTY_ATTR, value["c"][1]]}
+    kind, latex = value["c"][0]["t"], value["c"][1]
+    display = kind == "DisplayMath"
+    if fmt == "latex":
+        tex = f"\\[{latex}\\]" if display else f"{{\\({latex}\\)}}"
+        return {"t": "RawInline", "c": ["latex", tex]}
+    if fmt == "html":
+        return {"t": "Math", "c": [{"t": kind}, for_mathml(latex)]}
+    source = value[SOURCE]
+    if value.get(BARE):
+        return {"t": "Str", "c": source}
+    return {"t": "Str", "c": f"$${source}$$" if display else f"${source}$"}
 
 
 # Display environments authors write in running text, and what they become inside $$…$$.
@@ -333,10 +417,11 @@ class Sanitiser:
                 shown = url.removeprefix("mailto:")
                 if _plain(text) in (url, shown):
                     return [link]
-                # on paper a link is only useful with its address: "text (address)"
+                # on paper a link is only useful with its address: "text (address)"; a web
+                # page has no need of it (see finish_ast)
                 address = {"t": "Link", "c": [EMPTY_ATTR, [{"t": "Str", "c": shown}], [url, ""]]}
-                return [link, {"t": "Space"}, {"t": "Str", "c": "("}, address,
-                        {"t": "Str", "c": ")"}]
+                return [link, {PAPER_ONLY: [{"t": "Space"}, {"t": "Str", "c": "("}, address,
+                                            {"t": "Str", "c": ")"}]}]
             self.warning(
                 self.locator.find(url),
                 f"link to '{url[:80]}' removed: only http, https and mailto links are kept",
@@ -370,9 +455,8 @@ class Sanitiser:
                 self.diags.warning(origin, problem.message)
         if vetted.latex is None:
             return {"t": "Code", "c": [EMPTY_ATTR, source]}
-        # braces keep an inline formula's ] from ending an optional argument (\item[…])
-        tex = f"\\[{vetted.latex}\\]" if display else f"{{\\({vetted.latex}\\)}}"
-        return {"t": "RawInline", "c": ["latex", tex]}
+        kind = "DisplayMath" if display else "InlineMath"
+        return {"t": "Math", "c": [{"t": kind}, vetted.latex], SOURCE: source, BARE: bare}
 
     # -- math commands written outside $…$ -----------------------------------
 

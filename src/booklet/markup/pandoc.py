@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import pypandoc
+
+Format = Literal["latex", "html", "plain"]  # what the write mode writes
 
 # Markdown with $…$ math, and nothing that lets an author reach TeX directly.
 # Markdown with $…$ math (and \(…\), \[…\], which mathematicians type as often), and
@@ -28,28 +30,43 @@ class PandocError(RuntimeError):
     """pandoc could not be run at all (not a problem of one document)."""
 
 
-def run_batch(mode: Literal["read", "write"], inputs: list[str]) -> list[str | Exception]:
-    """Convert each input; a failed input yields its exception, the others go on."""
+def run_batch(
+    mode: Literal["read", "write"],
+    inputs: list[str] | list[tuple[str, str]],
+    output: Format = "latex",
+) -> list[str | Exception]:
+    """Convert each input; a failed input yields its exception, the others go on.
+
+    ``read`` parses Markdown into pandoc's JSON AST; ``write`` writes JSON ASTs in the
+    ``output`` format (for ``html``, an input may be a pair (id prefix, AST)).
+    """
     if not inputs:
         return []
-    script = resources.files("booklet.markup").joinpath("pandoc_batch.lua")
+    arg = READER if mode == "read" else output
+    results = run_lua("booklet.markup", "pandoc_batch.lua", [mode, arg], inputs, TIMEOUT_S)
+    return [r["ok"] if "ok" in r else PandocError(r["error"]) for r in results]
+
+
+def run_lua(
+    package: str, script: str, args: list[str], inputs: list[Any], timeout: float
+) -> list[dict[str, str]]:
+    """Run a batch script of ``package`` with ``pandoc lua``: the inputs as a JSON list on
+    stdin, one result per input (``{"ok": …}`` or ``{"error": …}``) as a JSON list on stdout.
+
+    Raises PandocError when pandoc cannot be run or fails as a whole."""
     try:
         pandoc_path = pypandoc.get_pandoc_path()
     except OSError as exc:
         raise PandocError(f"pandoc is not available: {exc}") from exc
-    with resources.as_file(script) as script_path:
+    with resources.as_file(resources.files(package).joinpath(script)) as script_path:
         try:
             proc = subprocess.run(
-                [pandoc_path, "lua", str(script_path), mode, READER],
-                input=json.dumps(inputs),
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_S,
-                check=False,
-            )
+                [pandoc_path, "lua", str(script_path), *args], input=json.dumps(inputs),
+                capture_output=True, text=True, timeout=timeout, check=False,
+            )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise PandocError(f"pandoc failed to run: {exc}") from exc
     if proc.returncode != 0:
         raise PandocError(f"pandoc failed: {proc.stderr.strip()[:500]}")
-    results = json.loads(proc.stdout)
-    return [r["ok"] if "ok" in r else PandocError(r["error"]) for r in results]
+    results: list[dict[str, str]] = json.loads(proc.stdout)
+    return results

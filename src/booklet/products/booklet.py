@@ -5,22 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from booklet.coverlogo import CoverLogo, cover_logo
 from booklet.output import install
 from booklet.pages import page_ranges
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.views import Views
 
 
-def booklet_context(views: Views) -> dict[str, Any]:
+def booklet_context(views: Views, grayscale: bool = False) -> dict[str, Any]:
     return {
         "source_dir": str(views.source_dir()),
         "programme": views.programme_days(),
         "contributions": [views.contribution(c) for c in views.contributions],
         "index": views.speaker_index(),
+        "logo": logo(views, grayscale),
+        "print_mode": None,  # the print product's settings (products/print.py)
     }
 
 
-BOOKLET = Document("booklet", "booklet.tex.jinja", booklet_context)
+def logo(views: Views, grayscale: bool = False) -> CoverLogo | None:
+    event = views.event
+    return cover_logo(event.logo, event.paper, grayscale)
+
+
+def logo_assets(views: Views, grayscale: bool = False) -> dict[str, bytes]:
+    """The cover logo, copied into the work folder under its fixed name."""
+    found = logo(views, grayscale)
+    return {found.file: found.data()} if found else {}
+
+
+BOOKLET = Document("booklet", "booklet.tex.jinja", booklet_context, assets=logo_assets)
 
 
 class Booklet:

@@ -22,7 +22,7 @@ import jinja2
 
 from booklet import compile as tex
 from booklet.diagnostics import Diagnostics, Origin, display_path
-from booklet.output import write_text
+from booklet.output import write_bytes, write_text
 from booklet.render import environment, render
 from booklet.views import Views
 
@@ -47,6 +47,9 @@ class Document:
     template: str
     context: Callable[[Views], dict[str, Any]]
     single_pass: bool = False  # no cross-references: one pdflatex pass suffices
+    styles: tuple[str, ...] = STYLE_FILES  # style files copied beside its .tex
+    # other files it reads (the cover logo): name in the work folder -> bytes
+    assets: Callable[[Views], dict[str, bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,14 @@ class Rendered:
     document: Document
     text: str
     work: Path  # the work folder, holding the .tex and the style files
+    assets: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(self.text.encode("utf-8"))
+        for name, data in sorted(self.assets.items()):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,12 @@ class Compiled:
 
 
 class Product(Protocol):
-    """A recipe: which documents it needs, and how it turns them into outputs."""
+    """A recipe: which documents it needs, and how it turns them into outputs.
+
+    A product may also name the mark-up ``formats`` it needs besides LaTeX
+    (``html``, ``plain``): the exports have no LaTeX documents and write their
+    files in ``finish`` from those.
+    """
 
     name: str
     documents: tuple[Document, ...]
@@ -87,6 +99,10 @@ class BuildContext:
     template_dirs: tuple[Path, ...] = ()
     jobs: int = 1
     env: jinja2.Environment = field(init=False)
+    notes: list[str] = field(default_factory=list)  # said to the user; not problems
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
 
     def __post_init__(self) -> None:
         self.env = environment(self.template_dirs)
@@ -107,16 +123,21 @@ class BuildContext:
         work = self.work_dir(document.name)
         work.mkdir(parents=True, exist_ok=True)
         write_text(work / f"{document.name}.tex", text)
-        for style in STYLE_FILES:
+        for style in document.styles:
             write_text(work / style, self.template_file(style).read_text(encoding="utf-8"))
-        return Rendered(document, text, work)
+        assets = document.assets(self.views) if document.assets else {}
+        for asset, data in assets.items():
+            write_bytes(work / asset, data)
+        return Rendered(document, text, work, assets)
 
     def keep_source(self, rendered: Rendered) -> None:
         """Copy a document that compiled into OUT/src/, where users may edit and rebuild it."""
         name = rendered.document.name
         write_text(self.src_dir / f"{name}.tex", rendered.text)
-        for style in STYLE_FILES:
+        for style in rendered.document.styles:
             write_text(self.src_dir / style, (rendered.work / style).read_text(encoding="utf-8"))
+        for asset, data in rendered.assets.items():
+            write_bytes(self.src_dir / asset, data)
 
     def compile(self, rendered: Rendered) -> Compiled:
         """Typeset a rendered document; raises TypesetFailure."""
@@ -124,7 +145,8 @@ class BuildContext:
         work = rendered.work
         pdf, aux = work / f"{name}.pdf", work / f"{name}.aux"
         stamp = work / f"{name}.done"  # the digest of the last source that compiled
-        styles = "".join((work / s).read_text(encoding="utf-8") for s in STYLE_FILES)
+        styles = "".join((work / s).read_text(encoding="utf-8")
+                         for s in rendered.document.styles)  # fmt: skip
         digest = hashlib.sha256((rendered.digest + styles).encode("utf-8")).hexdigest()
         tex_path = self.src_dir / f"{name}.tex"
         if pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:

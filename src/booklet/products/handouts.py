@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from booklet.finish import Piece, cut
-from booklet.pages import page_ranges
+from booklet.finish import split_by_labels
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.views import Views
 
@@ -24,21 +23,7 @@ class Handouts:
 
     def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
         done = compiled[HANDOUTS.name]
-        handouts = ctx.views.handouts()
-        folder = ctx.out / "handouts"
-        ranges = page_ranges(done.aux, [f"handout-{h.key}" for h in handouts])
-        pieces = [
-            Piece(folder / f"{h.key}.pdf", *ranges[f"handout-{h.key}"],
-                  title=f"{ctx.views.event.title} – {h.title}")
-            for h in handouts
-        ]  # fmt: skip
-        cut(done.pdf, pieces, jobs=ctx.jobs)
-        _remove_stale(folder, {p.dest for p in pieces})
-        return [p.dest for p in pieces]
-
-
-def _remove_stale(folder: Path, keep: set[Path]) -> None:
-    """Handouts of sessions that no longer exist are removed."""
-    for path in folder.glob("*.pdf"):
-        if path not in keep:
-            path.unlink()
+        title = ctx.views.event.title
+        parts = [(h.key, f"handout-{h.key}", f"{title} – {h.title}")
+                 for h in ctx.views.handouts()]  # fmt: skip
+        return split_by_labels(done.pdf, done.aux, ctx.out / "handouts", parts, jobs=ctx.jobs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,9 @@ class Proofs:
         write_text(manifest_path, json.dumps({str(k): v for k, v in keys.items()}))
         index = folder / "index.html"
         write_text(index, render_index(ctx, pieces))
+        current = {p.dest for p in pieces}
         for stale in folder.glob("*.pdf"):
-            if stale not in {p.dest for p in pieces}:
+            if stale not in current:
                 stale.unlink()
         return [p.dest for p in pieces] + [index]
 
@@ -78,14 +80,26 @@ def piece_keys(
     style = (booklet_tex.parent / "abstractbook.sty").read_bytes()
     preamble = text.split("\\begin{document}", 1)[0]
     shared = hashlib.sha256(preamble.encode() + style).hexdigest()
+    blocks = contribution_blocks(text)
     keys = {}
     for piece, stamp, cid in zip(pieces, stamps, ids, strict=True):
-        start = text.find(f"% contribution {cid} from")
-        end = text.find(f"% contribution {cid} end", start)
-        block = text[start:end] if start >= 0 else cid
+        block = blocks.get(cid, cid)
         data = json.dumps([shared, block, piece.first, piece.last, stamp, piece.title])
         keys[piece.dest] = hashlib.sha256(data.encode()).hexdigest()
     return keys
+
+
+def contribution_blocks(text: str) -> dict[str, str]:
+    """Each contribution's LaTeX in the booklet, between its ``% contribution`` comments."""
+    blocks: dict[str, str] = {}
+    for match in CONTRIBUTION_BLOCK.finditer(text):
+        blocks.setdefault(match["id"], match[0])
+    return blocks
+
+
+CONTRIBUTION_BLOCK = re.compile(
+    r"^% contribution (?P<id>\S+) from .*?^% contribution (?P=id) end$", re.M | re.S
+)
 
 
 def _read_manifest(path: Path) -> dict[str, str]:
