@@ -182,6 +182,10 @@ def _tidy(text: str, fmt: Format) -> str:
     return text
 
 
+# Nodes that hold no formula and no node: finish_ast leaves them as they are.
+UNCHANGED = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Code"})
+
+
 def finish_ast(value: Any, fmt: Format) -> Any:
     """A copy of a sanitised AST made ready for ``fmt``: pandoc reads it as it is.
 
@@ -194,10 +198,14 @@ def finish_ast(value: Any, fmt: Format) -> Any:
     if isinstance(value, list):
         out = []
         for v in value:
-            if isinstance(v, dict) and PAPER_ONLY in v:
-                out.extend([] if fmt == "html" else finish_ast(v[PAPER_ONLY], fmt))
-            else:
-                out.append(finish_ast(v, fmt))
+            if isinstance(v, dict):
+                if v.get("t") in UNCHANGED:  # most nodes: words and spaces, shared as they are
+                    out.append(v)
+                    continue
+                if PAPER_ONLY in v:
+                    out.extend([] if fmt == "html" else finish_ast(v[PAPER_ONLY], fmt))
+                    continue
+            out.append(finish_ast(v, fmt))
         return out
     if not isinstance(value, dict):
         return value
