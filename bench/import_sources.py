@@ -100,7 +100,8 @@ def indico(n: int, seed: int) -> dict[str, object]:
             "slotTitle": "", "room": f"Room {session + 1}", "roomFullname": f"Room {session + 1}",
             "conveners": [], "session": parent, "contributions": contributions,
         })  # fmt: skip
-    last = first_day + timedelta(days=2, hours=9)
+    days = max(3, -(-n // (SESSIONS * per_block * 2)))  # the event lasts as long as needed
+    last = first_day + timedelta(days=days - 1, hours=9)
     event = {"_type": "Conference", "id": "7777", "title": "Synthetic Conference on Mathematics",
              "startDate": when(first_day), "endDate": when(last), "timezone": "Europe/Paris",
              "location": "Campus", "contributions": loose, "sessions": sessions}  # fmt: skip

@@ -131,3 +131,18 @@ def test_placeholders_keep_their_title_without_abstract(tmp_path: Path) -> None:
     assert str(found["8"]["description"]) == "Jane Doe"
     assert "input" not in (out / "programme.ics").read_text(encoding="utf-8")
     assert len(ALL_IDS) == len(found) + len(UNSCHEDULED)
+
+
+def test_a_literal_dollar_is_printed_as_a_dollar(content_copy: Path, tmp_path: Path) -> None:
+    r"""``\$`` in a title (money, as frab imports write it) is ``$`` in the calendar."""
+    talk = next((content_copy / "contributions").glob("*.md"))
+    text = talk.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    talk.write_text(text.replace(title, "title: 'A \\$12 phone and $P(\\mathcal{L})$'"),
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    assert main(["build", "ics", "frab", "--content", str(content_copy), "--out", str(out)]) == 0
+    summaries = [str(e["summary"]) for e in read(out).walk("VEVENT")]
+    assert r"A $12 phone and $P(\mathcal{L})$" in summaries
+    assert "<title>A $12 phone and $P(\\mathcal{L})$</title>" in (
+        out / "schedule.xml").read_text(encoding="utf-8")  # fmt: skip

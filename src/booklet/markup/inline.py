@@ -29,7 +29,7 @@ def inline_to_latex(text: str, origin: Origin, what: str, diags: Diagnostics) ->
     pos = 0
     ok = check_printable(MATH_SPAN.sub(" ", text), origin, what, diags)
     for match in MATH_SPAN.finditer(text):
-        parts.append(escape_text(_unescape_dollars(text[pos : match.start()])))
+        parts.append(escape_text(unescape_dollars(text[pos : match.start()])))
         vetted = vet_math(match.group(1))
         for problem in vetted.problems:
             message = f"{what}: {problem.message}"
@@ -42,7 +42,7 @@ def inline_to_latex(text: str, origin: Origin, what: str, diags: Diagnostics) ->
         else:
             parts.append(f"\\({vetted.latex}\\)")
         pos = match.end()
-    parts.append(escape_text(_unescape_dollars(text[pos:])))
+    parts.append(escape_text(unescape_dollars(text[pos:])))
     return NoEscape("".join(parts)) if ok else None
 
 
@@ -57,7 +57,7 @@ def inline_to_ast(text: str) -> list[dict[str, Any]]:
 
     def text_node(part: str) -> None:
         if part:
-            inlines.append({"t": "Str", "c": _unescape_dollars(part)})
+            inlines.append({"t": "Str", "c": unescape_dollars(part)})
 
     for match in MATH_SPAN.finditer(text):
         text_node(text[pos : match.start()])
@@ -71,7 +71,8 @@ def inline_to_ast(text: str) -> list[dict[str, Any]]:
     return inlines
 
 
-def _unescape_dollars(text: str) -> str:
+def unescape_dollars(text: str) -> str:
+    """``\\$`` (a literal dollar, not mathematics) as the dollar it stands for."""
     return text.replace("\\$", "$")
 
 
@@ -88,7 +89,7 @@ def inline_to_plain(text: str) -> str:
         except Exception:  # any parse problem: the formula's source is still readable
             return match.group(1)
 
-    return _unescape_dollars(MATH_SPAN.sub(plain, text))
+    return unescape_dollars(MATH_SPAN.sub(plain, text))
 
 
 @cache

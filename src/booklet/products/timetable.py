@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from booklet.markup.inline import unescape_dollars
 from booklet.model import Contribution, Event, Session, Speaker
 from booklet.state import build_date
 from booklet.views import Views
@@ -89,7 +90,7 @@ class Timetable:
         session = self.event.session(c.session)
         return Talk(
             contribution=c,
-            title=clean(c.title),
+            title=clean(unescape_dollars(c.title)),  # \$12 is printed $12
             speakers=c.speakers,
             session=session,
             room=clean(c.room or (session.room if session else None) or "") or None,
