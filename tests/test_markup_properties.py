@@ -509,12 +509,6 @@ def tex_bug(markdown: str, name: str, reason: str) -> Any:  # a pytest.param
     return pytest.param(markdown, id=name)
 
 
-def open_tex_bug(markdown: str, name: str, reason: str) -> Any:  # a pytest.param
-    """A case that goes through the mark-up stage and stops TeX (``reason``): not fixed yet."""
-    return pytest.param(markdown, id=name, marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason=f"BUG: {reason}"))
-
-
 # Minimal abstracts that the mark-up stage once accepted and TeX rejected,
 # found by the grammar above and minimised: each must now be rejected with a
 # diagnostic or written as LaTeX that TeX accepts (regression cases).
@@ -563,9 +557,9 @@ TEX_REJECTS = [
                  "row-span-in-grid-table",
                  "a grid-table cell spanning two rows is written as \\multirow, and "
                  "abstractbook.sty does not load multirow; TeX: Undefined control sequence"),
-    open_tex_bug("$\\hat{\\sqrt[n]{\\hat{a}}}$", "accent-over-root-with-index-over-accent",
-                 "vet_math accepts a math accent over \\sqrt[n]{...} holding another accent "
-                 "(amsmath's nested accents); TeX: Undefined control sequence \\macc@kerna"),
+    tex_bug("$\\hat{\\sqrt[n]{\\hat{a}}}$", "accent-over-root-with-index-over-accent",
+            "vet_math accepted a math accent over \\sqrt[n]{...} holding another accent "
+            "(amsmath's nested accents); TeX: Undefined control sequence \\macc@kerna"),
 ]
 
 

@@ -392,10 +392,19 @@ def test_unicode_that_is_refused(source: str, fragment: str) -> None:
         ("x' ^2", "double superscript"),
         ("\\text{a \\\\ b}", "\\\\ cannot be used inside"),
         ("\\mbox{x}", "\\text{...}"),
+        ("\\hat{\\sqrt[n]{\\hat{a}}}", "\\hat over a root with an index"),
+        ("\\bar{x^{\\sqrt[3]{\\tilde{y}}}}", "\\bar over a root with an index"),
     ],
 )
 def test_structural_problems(source: str, fragment: str) -> None:
     assert fragment in rejected(source)
+
+
+def test_accents_near_roots_that_typeset_are_accepted() -> None:
+    # only an accent over an indexed root that holds another accent stops TeX
+    for source in ("\\hat{\\sqrt[n]{a}+\\dot{b}}", "\\hat{\\sqrt[\\dot{n}]{a}}",
+                   "\\widehat{\\sqrt[n]{\\hat{a}}}", "\\hat{\\sqrt{\\hat{a}}}"):
+        assert vet_math(source).latex is not None, source
 
 
 @pytest.mark.parametrize("source", ["x'^2", "x''", "x_1'", "x'_1", "x'^2_3", "x'{}^2", "f'(x)"])

@@ -95,8 +95,60 @@ def _vet(source: str, display: bool, max_length: int, max_depth: int) -> VettedM
     if clean and _prescan(latex, max_length, max_depth):  # re-serialising adds braces
         vetter.error(0, f"this formula is too long or too deeply nested once written out in "
                         f"full ({len(latex)} characters); please simplify it")
+    elif clean and (accent := _accent_over_indexed_root(latex)):
+        vetter.error(0, f"\\{accent} over a root with an index (\\sqrt[n]{{...}}) that holds "
+                        "another accent cannot be typeset (a limit of amsmath); use "
+                        "\\widehat, \\widetilde or \\overline over the root instead")
     found = _capped(sorted(vetter.problems, key=lambda p: p.offset), vetter.suppressed)
     return VettedMath(None if any(p.severity == "error" for p in found) else latex, found)
+
+
+# amsmath's math accents: one of them over \sqrt[n]{...} holding another stops TeX
+# ("Undefined control sequence \macc@kerna"); \widehat and \overline are not affected.
+_AMS_ACCENT = re.compile(
+    r"\\(hat|tilde|bar|vec|dot|ddot|dddot|ddddot|acute|grave|check|breve|mathring)(?![A-Za-z])"
+)
+
+
+def _accent_over_indexed_root(latex: str) -> str | None:
+    """The accent of ``\\hat{... \\sqrt[n]{... \\dot{x} ...} ...}`` in a re-serialised
+    formula (arguments are always braced there), or None."""
+    for accent in _AMS_ACCENT.finditer(latex):
+        argument = _braced(latex, accent.end())
+        for root in re.finditer(r"\\sqrt\[", argument or ""):
+            close = _matching(argument, root.end() - 1, "[", "]")  # type: ignore[arg-type]
+            radicand = _braced(argument, close + 1) if close is not None else None  # type: ignore[arg-type]
+            if radicand and _AMS_ACCENT.search(radicand):
+                return accent.group(1)
+    return None
+
+
+def _braced(text: str, start: int) -> str | None:
+    """The contents of the brace group that starts at ``text[start]``, if one does."""
+    if not text.startswith("{", start):
+        return None
+    end = _matching(text, start, "{", "}")
+    return text[start + 1 : end] if end is not None else None
+
+
+def _matching(text: str, start: int, opening: str, closing: str) -> int | None:
+    """The index of the ``closing`` that balances ``text[start]`` (an ``opening``);
+    escaped braces (``\\{``) do not count."""
+    depth = 0
+    i = start
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 def _capped(problems: list[MathProblem], suppressed: int = 0) -> tuple[MathProblem, ...]:
