@@ -185,3 +185,10 @@ def test_not_a_schedule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     source.write_text('{"version": "1"}', encoding="utf-8")
     status, err = run_import(capsys, "frab", source, "--content", tmp_path / "c")
     assert status == 1 and "schedule.json:1: error: frab: no 'schedule' in this file" in err
+    # well-formed, but no conference: nothing is written (an event.yaml without a title
+    # would be, and a re-import would remove the title of an existing one)
+    source = tmp_path / "other.xml"
+    source.write_text("<schedule><foo/></schedule>", encoding="utf-8")
+    status, err = run_import(capsys, "frab", source, "--content", tmp_path / "c")
+    assert status == 1 and "error: frab: the schedule's conference has no title" in err
+    assert not (tmp_path / "c").exists()

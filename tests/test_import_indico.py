@@ -165,6 +165,14 @@ def test_not_an_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     source.write_text('{"count": 0, "results": []}', encoding="utf-8")
     status, err = run_import(capsys, "indico", source, "--content", tmp_path / "content")
     assert status == 1 and "x.json:1: error: indico: no event in this file" in err
+    # JSON of another shape: nothing is written, rather than an event.yaml without a title
+    source.write_text('{"results": [{"foo": 1}]}', encoding="utf-8")
+    status, err = run_import(capsys, "indico", source, "--content", tmp_path / "content")
+    assert status == 1 and "error: indico: the event has no title" in err
+    source.write_text('{"results": [{"title": "X", "_type": "Conference"}]}', encoding="utf-8")
+    status, err = run_import(capsys, "indico", source, "--content", tmp_path / "content")
+    assert status == 1 and "error: indico: the export lists no contributions" in err
+    assert not (tmp_path / "content").exists()
 
 
 def test_html_keeps_both_notations_of_mathematics() -> None:

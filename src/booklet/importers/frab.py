@@ -60,6 +60,12 @@ def read_frab(path: Path, data: bytes, diags: Diagnostics, sessions: str | None 
             schedule["generator"] = _dict(parsed.get("generator"))
     if schedule is None:
         return None
+    conference = _dict(schedule.get("conference"))
+    if not (_text(conference.get("title")) or _text(conference.get("acronym"))):
+        diags.error(_at(conference, origin) if conference else origin,
+                    f"{FMT}: the schedule's conference has no title or acronym: this is not "
+                    "a frab or pretalx schedule")  # fmt: skip
+        return None
     # A schedule booklet wrote holds booklet's own text: $…$ is mathematics there.
     by_booklet = _text(_dict(schedule.get("generator")).get("name")) == "booklet"
     mode = sessions or ("track" if by_booklet else "room-day")

@@ -61,7 +61,16 @@ def _the_event(data: Any, origin: Origin, diags: Diagnostics) -> dict | None:
     if len(events) > 1:
         diags.warning(_at(events[1], origin), f"{FMT}: the export holds {len(events)} events; "
                       "only the first is imported")  # fmt: skip
-    return events[0]
+    event = events[0]
+    if not _text(event.get("title")):
+        diags.error(_at(event, origin), f"{FMT}: the event has no title: this is not Indico's "
+                    "event export (/export/event/<id>.json?detail=contributions)")  # fmt: skip
+        return None
+    if "contributions" not in event and "sessions" not in event:
+        diags.error(_at(event, origin), f"{FMT}: the export lists no contributions; export "
+                    "with ?detail=contributions or ?detail=sessions")  # fmt: skip
+        return None
+    return event
 
 
 def _at(obj: Any, origin: Origin) -> Origin:
