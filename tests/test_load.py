@@ -343,3 +343,5 @@ def test_parallel_sessions_are_listed_one_heading_each(content_copy: Path) -> No
     assert headings == ["Session du matin", "Session parallèle", "Session de l'après-midi"]
     parallel = day.sessions[1]
     assert [e.label for e in parallel.entries] == ["contribution-11", "contribution-12"]
+    # the booklet's abstracts follow the programme: session by session
+    assert [c.id for c in views.in_programme_order()] == ["1", "2", "3", "11", "12", "4", "5", "6"]

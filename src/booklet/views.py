@@ -233,6 +233,11 @@ class Views:
             days.append((day, list(groups.values())))
         return days
 
+    def in_programme_order(self) -> list[Contribution]:
+        """The contributions as :meth:`programme_groups` lists them: with parallel
+        sessions, a session's talks follow one another, as in the programme at a glance."""
+        return [c for _, groups in self.programme_groups() for g in groups for c in g.talks]
+
     def programme_days(self) -> list[DayView]:
         """The programme at a glance: :meth:`programme_groups` as LaTeX fragments."""
         days = []

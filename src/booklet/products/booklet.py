@@ -16,7 +16,8 @@ def booklet_context(views: Views, grayscale: bool = False) -> dict[str, Any]:
     return {
         "source_dir": str(views.source_dir()),
         "programme": views.programme_days(),
-        "contributions": [views.contribution(c) for c in views.contributions],
+        # abstracts in the order of the programme at a glance: session by session
+        "contributions": [views.contribution(c) for c in views.in_programme_order()],
         "index": views.speaker_index(),
         "logo": logo(views, grayscale),
         "print_mode": None,  # the print product's settings (products/print.py)

@@ -93,12 +93,9 @@ def render_page(ctx: BuildContext) -> str:
     views = ctx.views
     template = html_environment(ctx.template_dirs).get_template(TEMPLATE)
     days = programme(views)
-    # the abstracts in the order of the programme at a glance (session by session)
-    order = [e.id for day in days for block in day.blocks for e in block.entries]
-    by_id = {c.id: c for c in views.contributions}
     return template.render(
         event=views.event_view(), labels=views.labels, days=days,
-        contributions=[article(views, by_id[cid]) for cid in order],
+        contributions=[article(views, c) for c in views.in_programme_order()],
         generator=f"booklet {__version__}",
     )  # fmt: skip
 
