@@ -96,3 +96,75 @@ def test_unreadable_start_is_an_error_with_a_hint(
     assert status == 1
     assert "s.csv:2: error: csv: row 1 'A talk': cannot read the start '23/05/2024 9h30'; " \
         "write YYYY-MM-DD HH:MM, or give start_format in the mapping" in err
+
+
+def test_importing_a_sheet_again_keeps_the_event_it_made(
+    sheet_import: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sessions (and the title) the first import wrote are the sheet's: importing the
+    same sheet again must not take them back out of event.yaml."""
+    content, _ = sheet_import
+    status, err = run_import(capsys, "csv", DATA / "talks.csv", "--content", content)
+    assert status == 0, err
+    assert "files were: 4 unchanged" in err
+    programme = load(content)
+    assert programme.event.title == "Journée des moteurs analytiques"
+    assert [s.id for s in programme.event.sessions] == ["matin", "posters"]
+
+
+def test_sheet_without_event_title_imported_again_after_edits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The title made from the file's name, edited here, is kept without a conflict; a
+    session the sheet adds is added, one it no longer names is removed; hand-written
+    fields stay."""
+    source = tmp_path / "talks.csv"
+    rows = ["id,title,family,start,duration,session",
+            "t1,One,Riemann,2025-06-02 09:00,50,Morning",
+            "t2,Two,Zhang,2025-06-02 10:00,50,Morning"]  # fmt: skip
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    content = tmp_path / "content"
+    status, err = run_import(capsys, "csv", source, "--content", content)
+    assert status == 0, err
+    event_yaml = content / "event.yaml"
+    text = event_yaml.read_text(encoding="utf-8")
+    assert "title: talks\n" in text
+    event_yaml.write_text(text.replace("title: talks\n", "title: Number Theory Day\n")
+                          .replace("timezone: UTC", "timezone: Europe/Paris"),
+                          encoding="utf-8")  # fmt: skip
+    rows[2] = "t2,Two,Zhang,2025-06-02 10:00,50,Afternoon"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    status, err = run_import(capsys, "csv", source, "--content", content)
+    assert status == 0, err
+    assert "conflict" not in err and not (content / "event.yaml.upstream").exists()
+    programme = load(content)
+    assert (programme.event.title, programme.event.timezone) == (
+        "Number Theory Day", "Europe/Paris")  # fmt: skip
+    assert [(s.id, s.title) for s in programme.event.sessions] == [
+        ("morning", "Morning"), ("afternoon", "Afternoon")]  # fmt: skip
+    rows[1] = "t1,One,Riemann,2025-06-02 09:00,50,Afternoon"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    status, err = run_import(capsys, "csv", source, "--content", content)
+    assert status == 0, err
+    assert [s.id for s in load(content).event.sessions] == ["afternoon"]
+
+
+def test_a_quoted_cell_never_closed_is_an_error_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """csv reads the rest of the file into such a cell without a word: the rows after it
+    would vanish (and, importing again, their files be removed)."""
+    source = tmp_path / "talks.csv"
+    source.write_text('id,title,family\n1,First,Ada\n2,"Second, unclosed,Bob\n3,Third,Carl\n',
+                      encoding="utf-8")  # fmt: skip
+    content = tmp_path / "content"
+    status, err = run_import(capsys, "csv", source, "--content", content)
+    assert status == 1
+    assert "talks.csv:3: error: csv: a quoted cell on this line is not closed" in err
+    assert not content.exists()
+    # quotes the import accepts are not taken for one: doubled, or inside a cell
+    source.write_text('id,title,family\n1,"A ""quoted"" title",Ada\n2,5" screens,Bob\n',
+                      encoding="utf-8")  # fmt: skip
+    status, err = run_import(capsys, "csv", source, "--content", content)
+    assert status == 0, err
+    assert [c.title for c in load(content).contributions] == ['A "quoted" title', '5" screens']

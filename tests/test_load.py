@@ -121,6 +121,21 @@ def test_unknown_field_suggests_the_right_one(content_copy: Path) -> None:
     ), messages
 
 
+def test_session_ids_that_name_the_handouts_of_talks_without_a_session(
+    content_copy: Path,
+) -> None:
+    """A session 'unscheduled' or 'day-2024-05-23' would write (or, on macOS, overwrite
+    with another case) the handout and the slides of the talks without a session."""
+    event = content_copy / "event.yaml"
+    event.write_text(event.read_text("utf-8") + "  - id: Unscheduled\n    title: Posters\n"
+                     "  - id: day-2024-05-23\n    title: Evening\n", "utf-8")  # fmt: skip
+    _, messages = load(content_copy)
+    for line, name in ((16, "Unscheduled"), (18, "day-2024-05-23")):
+        assert any(f"event.yaml:{line}: error: session" in m and f"'id' cannot be '{name}': "
+                   "the handouts and slides of talks without a session have that name" in m
+                   for m in messages), messages  # fmt: skip
+
+
 def test_unsafe_id_is_refused(content_copy: Path) -> None:
     write(content_copy, "900.md", GOOD.format(id="../../etc"))
     _, messages = load(content_copy)

@@ -268,6 +268,21 @@ def test_imposed_sheets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "FAIL  page count: 5 sides: imposed sheets print front and back" in out
 
 
+def test_single_pages_checked_as_imposed_sheets_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --paper any size passes, but not a portrait one: imposed sheets are two
+    pages side by side."""
+    path = tmp_path / "pages.pdf"
+    document(path, pages=4, size=A4)
+    status, out, _ = run(capsys, str(path), "--imposed")
+    assert status == 1, out
+    assert "FAIL  trim size: pages 1–4: portrait, but imposed sheets are landscape" in out
+    document(path, pages=4, size=(A4[1], A4[0]))
+    status, out, _ = run(capsys, str(path), "--imposed")
+    assert status == 0, out
+
+
 def test_missing_trim_box_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "notrim.pdf"
     document(path, trim=False)

@@ -355,6 +355,26 @@ def test_the_next_session_in_the_same_room_comes_first(tmp_path: Path) -> None:
     assert decks["day-2025-03-11"].closing.title == ""
 
 
+def test_talks_outside_sessions_before_and_after_a_session(tmp_path: Path) -> None:
+    """A welcome before the first session does not hide the keynote after it: the session's
+    closing slide announces the keynote's time and room, not the end of the day."""
+    content = write_synthetic(tmp_path / "content")
+    folder = content / "contributions"
+    (folder / "007.md").write_text(
+        contribution(7, "Welcome", "2025-03-10 08:30", None, [("Noether", "Emmy", "")], 15,
+                     room="Hall"), "utf-8")  # fmt: skip
+    (folder / "008.md").write_text(
+        contribution(8, "Keynote", "2025-03-10 14:00", None, [("Hayat", "Amaury", "")], 60,
+                     room="Salle 101"), "utf-8")  # fmt: skip
+    decks = {d.key: d for d in slide_decks(views_of(content))}
+    short = decks["short"]  # 11:00-11:15, the day's last session
+    assert (short.closing.heading, short.closing.label) == ("", "Next session")
+    assert short.closing.title == "Programme · Monday, 10 March 2025"
+    assert (short.closing.when, short.closing.room) == ("14:00", "Room: Salle 101")
+    assert short.talks[-1].next.time == "14:00"
+    assert decks["day-2025-03-10"].closing.heading == "End of the day"
+
+
 # ---- the setting --------------------------------------------------------------------------
 
 

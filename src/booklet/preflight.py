@@ -249,6 +249,11 @@ def _check_size(report: Report, boxes: list[_Boxes], expect: Expectations) -> No
             report.add("FAIL", "trim size", f"{page_list(pages)}: {format_size(*size)}, "
                        f"not {format_size(*wanted)} as ordered")  # fmt: skip
         return
+    portrait = [n for s, pages in sizes.items() if s[1] > s[0] + 0.5 for n in pages]
+    if expect.imposed and portrait:  # two pages side by side make a landscape sheet
+        report.add("FAIL", "trim size", f"{page_list(portrait)}: portrait, but imposed sheets "
+                   "are landscape: is this the file of single pages?")  # fmt: skip
+        return
     if len(sizes) == 1:
         (size,) = sizes
         report.add("PASS", "trim size", f"{format_size(*size)} on every page "

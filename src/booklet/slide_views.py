@@ -122,6 +122,15 @@ class _Group:
         ends = [c.end or c.start for c in self.talks if c.start is not None]
         return max(ends) if ends else None  # type: ignore[type-var]
 
+    def start_after(self, moment: datetime) -> datetime | None:
+        """When the group next has a talk from ``moment`` on: a session, when it starts;
+        a day's talks outside sessions (they may come before, between and after the day's
+        sessions), the first of them that starts then or later."""
+        if self.is_session:
+            return self.start
+        later = [c.start for c in self.talks if c.start is not None and c.start >= moment]
+        return min(later) if later else None
+
     @property
     def is_session(self) -> bool:
         return self.talks[0].session is not None
@@ -246,43 +255,48 @@ def _closing(views: Views, group: _Group, groups: list[_Group]) -> ClosingSlide:
     if start is None or end is None:
         return ClosingSlide(labels.end_of_session, "", "", "", "")
     room = group.handout.room
+    starts = {id(g): g.start_after(end) for g in groups}  # when each has its next talk
 
     def follows(g: _Group) -> bool:  # a session in this room may start before this one ends
         same_room = bool(room) and g.handout.room == room
-        return g.start is not None and g.start > start and (g.start >= end or same_room)
+        begins = starts[id(g)]
+        return begins is not None and begins > start and (begins >= end or same_room)
+
+    def begins(g: _Group) -> datetime:
+        moment = starts[id(g)]
+        assert moment is not None
+        return moment
 
     later = [g for g in groups if g is not group and follows(g)]
     same_day = [g for g in later if g.day == end.date()]
     if same_day:  # the next session in this room, else the next one
         in_room = [g for g in same_day if room and g.handout.room == room]
-        follow = min(in_room or same_day, key=_start_key)
-        return _next_session(views, follow, heading="", with_day=False)
+        follow = min(in_room or same_day, key=begins)
+        return _next_session(views, follow, begins(follow), heading="", with_day=False)
     next_days = [g for g in later if g.day is not None and g.day > end.date()]
     if next_days:  # the next day's first session, in this room if two start together
-        first = min(next_days, key=_start_key).start
-        earliest = [g for g in next_days if g.start == first]
+        first = min(map(begins, next_days))
+        earliest = [g for g in next_days if begins(g) == first]
         follow = next((g for g in earliest if room and g.handout.room == room), earliest[0])
-        return _next_session(views, follow, heading=labels.end_of_day, with_day=True)
+        return _next_session(views, follow, first, heading=labels.end_of_day, with_day=True)
     last_day = views.event.end_date
     if last_day is not None and last_day > end.date():
         return ClosingSlide(labels.end_of_day, "", "", "", "")
     return ClosingSlide(labels.end_of_conference, "", "", "", "")
 
 
-def _next_session(views: Views, group: _Group, *, heading: str, with_day: bool) -> ClosingSlide:
+def _next_session(views: Views, group: _Group, begins: datetime, *, heading: str,
+                  with_day: bool) -> ClosingSlide:  # fmt: skip
     labels, fmt = views.labels, views.fmt
-    assert group.start is not None
-    when = fmt.time(group.start)
+    when = fmt.time(begins)
     if with_day and group.is_session:  # a day's programme has the day in its title
-        when = f"{fmt.day(group.start.date())}, {when}"
+        when = f"{fmt.day(begins.date())}, {when}"
     room = group.handout.room
+    if not group.is_session:  # the room of the talk that comes next
+        talk = next(c for c in group.talks if c.start == begins)
+        room = talk.room or room
     room_label = f"{labels.room}{labels.colon}{room}" if room else ""
     return ClosingSlide(heading, labels.next_session, group.handout.title, when, room_label)
-
-
-def _start_key(group: _Group) -> datetime:
-    assert group.start is not None
-    return group.start
 
 
 def _days(talks: Iterable[Contribution]) -> tuple[date, ...]:

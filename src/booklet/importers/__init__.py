@@ -51,7 +51,8 @@ def import_source(fmt: str, source: Path, options: ImportOptions,
     if data is None:
         return None
     existing = _existing_event(options.content)
-    imported = _read_source(fmt, source, data, options, existing, diags)
+    sync = Sync(options.content, fmt, source, diags, dry_run=options.dry_run)
+    imported = _read_source(fmt, source, data, options, existing, sync.previous_event(), diags)
     if imported is None:
         return None
     dollars = options.dollars or imported.dollars or DEFAULT_DOLLARS[fmt]
@@ -61,7 +62,6 @@ def import_source(fmt: str, source: Path, options: ImportOptions,
         diags.warning(Origin(source), f"{fmt}: no timezone is known for the event: event.yaml "
                       "says UTC; set its 'timezone' (e.g. Europe/Paris)")  # fmt: skip
     event = event_record(imported.event, timezone)
-    sync = Sync(options.content, fmt, source, diags, dry_run=options.dry_run)
     # Times are written in the timezone event.yaml will have: the source's, unless the
     # one in event.yaml was set by hand.
     kept = sync.preview_event(event)["front"].get("timezone")
@@ -73,7 +73,8 @@ def import_source(fmt: str, source: Path, options: ImportOptions,
 
 
 def _read_source(fmt: str, source: Path, data: bytes, options: ImportOptions,
-                 existing: dict[str, Any], diags: Diagnostics) -> Imported | None:  # fmt: skip
+                 existing: dict[str, Any], previous: dict[str, Any],
+                 diags: Diagnostics) -> Imported | None:  # fmt: skip
     if fmt == "indico":
         from booklet.importers.indico import read_indico
 
@@ -91,7 +92,7 @@ def _read_source(fmt: str, source: Path, data: bytes, options: ImportOptions,
     mapping = read_mapping(mapping_path, diags)
     if mapping is None:
         return None
-    return read_csv(source, data, mapping, existing, diags)
+    return read_csv(source, data, mapping, existing, previous, diags)
 
 
 def _read(source: Path, diags: Diagnostics) -> bytes | None:

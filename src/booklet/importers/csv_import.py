@@ -153,13 +153,22 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path, data: bytes, mapping: Mapping, existing: dict[str, Any],
-             diags: Diagnostics) -> Imported | None:  # fmt: skip
-    """``existing``: the current event.yaml fields (sessions are matched against them)."""
+             previous: dict[str, Any], diags: Diagnostics) -> Imported | None:  # fmt: skip
+    """``existing``: the current event.yaml fields (sessions are matched against them);
+    ``previous``: those the last import of a sheet wrote (empty before the first). What this
+    import says about the event depends on the sheet, not on what earlier imports wrote, so
+    that importing again does not take back the title and sessions they gave."""
     text = decode(data, path, mapping.encoding, diags)
     if text is None:
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = mapping.delimiter or sniff_delimiter(text)
+    unclosed = unclosed_quote(text, delimiter)
+    if unclosed is not None:  # nothing is imported: the rows after it would be removed
+        diags.error(Origin(path, unclosed), f"{FMT}: a quoted cell on this line is not closed: "
+                    "its opening \" takes in the rest of the file; close it (a \" inside a "
+                    "quoted cell is written \"\")")  # fmt: skip
+        return None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
@@ -172,7 +181,7 @@ def read_csv(path: Path, data: bytes, mapping: Mapping, existing: dict[str, Any]
     columns = _columns(header, mapping, path, diags)
     if columns is None:
         return None
-    rows = _Rows(path, columns, mapping, existing, diags)
+    rows = _Rows(path, columns, mapping, existing, previous, diags)
     line = reader.line_num + 1
     try:
         for row in reader:
@@ -182,15 +191,33 @@ def read_csv(path: Path, data: bytes, mapping: Mapping, existing: dict[str, Any]
     except csv.Error as exc:
         diags.error(Origin(path, line), f"{FMT}: {exc}")
     event = ImportedEvent(
-        title=mapping.event_title or (None if existing.get("title") else path.stem),
+        # the file's name is the title only of an event.yaml this import made
+        title=mapping.event_title
+        or (None if existing.get("title") and "title" not in previous else path.stem),
         timezone=mapping.event_timezone,
-        sessions=list(rows.new_sessions.values()),
+        sessions=list(rows.sessions.values()),
     )
     if "id" not in columns and rows.talks:
         diags.warning(Origin(path), f"{FMT}: no id column: contributions are numbered by row; "
                       "if rows are added, removed or sorted, local edits follow the numbers, not "
                       "the talks: add an id column to the sheet")  # fmt: skip
     return Imported(event, rows.talks, dollars=mapping.dollars)
+
+
+def unclosed_quote(text: str, delimiter: str) -> int | None:
+    """The line of a row with a quoted cell that is never closed (csv reads the rest of the
+    file into that cell, without a word), or None."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:  # strict: also a stray quote, which the import accepts
+            if "end of data" in str(exc):
+                return line
+        line = reader.line_num + 1
 
 
 def _columns(header: list[str], mapping: Mapping, path: Path, diags: Diagnostics
@@ -214,19 +241,18 @@ def _columns(header: list[str], mapping: Mapping, path: Path, diags: Diagnostics
 
 class _Rows:
     def __init__(self, path: Path, columns: dict[str, int], mapping: Mapping,
-                 existing: dict[str, Any], diags: Diagnostics) -> None:  # fmt: skip
+                 existing: dict[str, Any], previous: dict[str, Any],
+                 diags: Diagnostics) -> None:  # fmt: skip
         self.path = path
         self.columns = columns
         self.mapping = mapping
         self.diags = diags
         self.talks: list[Talk] = []
-        self.known: dict[str, str] = {}  # session id or title (casefolded) -> id
-        for s in existing.get("sessions") or []:
-            if isinstance(s, dict) and isinstance(s.get("id"), str):
-                self.known[s["id"].casefold()] = s["id"]
-                if isinstance(s.get("title"), str):
-                    self.known[s["title"].casefold()] = s["id"]
-        self.new_sessions: dict[str, ImportedSession] = {}
+        # session id or title (casefolded) -> id: those an earlier import of the sheet
+        # wrote (the sheet gives them again), and those written by hand (it only uses them)
+        self.imported = _session_keys(previous)
+        self.known = {**_session_keys(existing), **self.imported}
+        self.sessions: dict[str, ImportedSession] = {}  # the sessions the sheet gives
 
     def cell(self, row: list[str], name: str) -> str:
         i = self.columns.get(name)
@@ -336,13 +362,28 @@ class _Rows:
         value = one_line(value)
         if not value:
             return None
-        if value.casefold() not in self.known:
-            sid = slug(value, f"session-{len(self.new_sessions) + 1}")
+        key = value.casefold()
+        if key in self.imported:
+            sid = self.imported[key]
+            self.sessions.setdefault(sid, ImportedSession(sid, value))
+        elif key not in self.known:
+            sid = slug(value, f"session-{len(self.sessions) + 1}")
             while sid.casefold() in self.known:
-                sid = f"{sid[:58]}-{len(self.new_sessions) + 2}"
-            self.known[value.casefold()] = self.known[sid.casefold()] = sid
-            self.new_sessions[sid] = ImportedSession(sid, value)
-        return self.known[value.casefold()]
+                sid = f"{sid[:58]}-{len(self.sessions) + 2}"
+            self.known[key] = self.imported[key] = self.known[sid.casefold()] = sid
+            self.sessions[sid] = ImportedSession(sid, value)
+        return self.known[key]
+
+
+def _session_keys(event: dict[str, Any]) -> dict[str, str]:
+    """Session id or title (casefolded) -> id, for the sessions of ``event``'s fields."""
+    keys: dict[str, str] = {}
+    for s in event.get("sessions") or []:
+        if isinstance(s, dict) and isinstance(s.get("id"), str):
+            keys[s["id"].casefold()] = s["id"]
+            if isinstance(s.get("title"), str):
+                keys[s["title"].casefold()] = s["id"]
+    return keys
 
 
 def split_people(text: str) -> list[str]:

@@ -125,6 +125,12 @@ class Sync:
         else:
             self.outcome.updated.append(rel)
 
+    def previous_event(self) -> dict[str, Any]:
+        """The event.yaml fields this format's last import wrote (empty before the first)."""
+        record = self.base.get(EVENT)
+        front = record.get("front") if isinstance(record, dict) else None
+        return front if isinstance(front, dict) else {}
+
     def preview_event(self, upstream: Record) -> Record:
         """What event.yaml will say after the import (its timezone decides the times)."""
         path = self.content / EVENT

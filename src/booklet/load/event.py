@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,6 +21,9 @@ EVENT_FIELDS = (
 )  # fmt: skip
 DEFAULT_ABSTRACT_MAX_WORDS = 600
 SESSION_FIELDS = ("id", "title", "chair", "room")
+# The names of the handouts and slide decks of talks without a session (Views.handout_key):
+# a session of that id would write the same file (casefolded: so would it on macOS).
+GROUP_KEYS = re.compile(r"unscheduled|day-\d{4}-\d{2}-\d{2}")
 
 
 def load_event(path: Path, diags: Diagnostics) -> Event | None:
@@ -116,6 +120,11 @@ def _sessions(fields: Fields, diags: Diagnostics) -> tuple[Session, ...]:
         session_id = item.identifier("id", required=True)
         title = item.text("title", required=True)
         if session_id is None or title is None:
+            continue
+        if GROUP_KEYS.fullmatch(session_id.casefold()):
+            diags.error(item.origin("id"), f"session {n}: 'id' cannot be '{session_id}': the "
+                        "handouts and slides of talks without a session have that name; "
+                        "choose another")  # fmt: skip
             continue
         if session_id in seen:
             diags.error(
