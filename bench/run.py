@@ -5,6 +5,7 @@ For each N (default 100 and 1,000 contributions) it measures, on this machine:
 - floor: one bare pdflatex pass over the generated OUT/src/booklet.tex;
 - cold booklet, and cold booklet + proofs + handouts, from an empty OUT;
 - proofs once the booklet exists (the proofs removed, the booklet kept);
+  these three ``--rounds`` times, interleaved, reported as medians;
 - naive proofs: each proof compiled on its own (a sample of 20, extrapolated);
 - no-op rebuild, and the rebuild after editing one abstract;
 - peak memory (the largest process of the build: Python or pdflatex).
@@ -21,6 +22,7 @@ import platform
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,6 +58,7 @@ class Measures:
     pages: int = 0
     values: dict[str, float] = field(default_factory=dict)
     stages: dict[str, str] = field(default_factory=dict)
+    rounds: dict[str, list[float]] = field(default_factory=dict)  # each round's value
 
 
 def run(args: list[str], cwd: Path | None = None) -> Run:
@@ -105,39 +108,55 @@ def naive_proof_seconds(src: Path, ids: list[str], sample: int, work: Path) -> f
     return sum(times) / len(times)
 
 
-def measure(n: int, work: Path) -> Measures:
+def measure(n: int, work: Path, rounds: int) -> Measures:
+    """The build measures; the cold builds and the floor ``rounds`` times, interleaved
+    (floor, cold booklet, cold all, floor, …), each ratio the median of the rounds' ratios:
+    the machine's speed drifts over minutes, a round's measures share its speed."""
     m = Measures(n)
     content = work / "content"
     generate(content, n)
     ids = [str(i + 1) for i in range(n)]
     jobs = str(min(4, os.cpu_count() or 1))
-
-    cold_booklet = booklet("booklet", "--content", str(content), "--out", str(work / "a"),
-                           "-j", jobs, "-v")  # fmt: skip
-    m.values["cold_booklet"] = cold_booklet.seconds
-
-    floor_dir = work / "floor"
-    shutil.copytree(work / "a" / "src", floor_dir)
-    floor = run(["pdflatex", "-interaction=batchmode", "-no-shell-escape", "booklet.tex"],
-                cwd=floor_dir)  # fmt: skip
-    m.values["floor"] = floor.seconds
+    peaks: list[float] = []
+    per_round: dict[str, list[float]] = {}
+    out = work / "b"
+    for _ in range(rounds):
+        shutil.rmtree(work / "a", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        cold_booklet = booklet("booklet", "--content", str(content), "--out", str(work / "a"),
+                               "-j", jobs, "-v")  # fmt: skip
+        floor_dir = work / "floor"
+        shutil.rmtree(floor_dir, ignore_errors=True)
+        shutil.copytree(work / "a" / "src", floor_dir)
+        floor = run(["pdflatex", "-interaction=batchmode", "-no-shell-escape", "booklet.tex"],
+                    cwd=floor_dir)  # fmt: skip
+        cold = booklet("booklet", "proofs", "handouts", "--content", str(content),
+                       "--out", str(out), "-j", jobs, "-v")  # fmt: skip
+        peaks += [cold.peak_mb, cold_booklet.peak_mb, floor.peak_mb]
+        for key, value in (("floor", floor.seconds), ("cold_booklet", cold_booklet.seconds),
+                           ("cold_all", cold.seconds),
+                           ("cold_booklet_over_floor", cold_booklet.seconds / floor.seconds),
+                           ("cold_all_over_floor", cold.seconds / floor.seconds)):  # fmt: skip
+            per_round.setdefault(key, []).append(value)
+        m.stages = stages(cold.stderr)  # the last round's
+    m.values.update({key: statistics.median(values) for key, values in per_round.items()})
+    m.rounds = {key: values for key, values in per_round.items() if "over" in key}
     m.pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
         ["pdfinfo", str(floor_dir / "booklet.pdf")], capture_output=True, text=True
     ).stdout).group(1))  # type: ignore[union-attr]  # fmt: skip
 
-    out = work / "b"
-    cold = booklet("booklet", "proofs", "handouts", "--content", str(content), "--out", str(out),
-                   "-j", jobs, "-v")  # fmt: skip
-    m.values["cold_all"] = cold.seconds
-    m.values["peak_mb"] = max(cold.peak_mb, cold_booklet.peak_mb, floor.peak_mb)
-    m.stages = stages(cold.stderr)
-
-    shutil.rmtree(out / "proofs")
-    (out / ".work" / "proofs" / "manifest.json").unlink(missing_ok=True)
-    proofs = booklet("booklet", "proofs", "--content", str(content), "--out", str(out),
-                     "-j", jobs, "-v")  # fmt: skip
-    m.values["proofs_command"] = proofs.seconds
-    m.values["proofs_seconds"] = float(stages(proofs.stderr).get("finish proofs", "nan"))
+    proofs_runs = []
+    for _ in range(rounds):  # the proofs again, from the booklet that exists
+        shutil.rmtree(out / "proofs")
+        (out / ".work" / "proofs" / "manifest.json").unlink(missing_ok=True)
+        proofs = booklet("booklet", "proofs", "--content", str(content), "--out", str(out),
+                         "-j", jobs, "-v")  # fmt: skip
+        proofs_runs.append((float(stages(proofs.stderr).get("finish proofs", "nan")),
+                            proofs.seconds))  # fmt: skip
+        peaks.append(proofs.peak_mb)
+    m.values["proofs_seconds"] = statistics.median(p for p, _ in proofs_runs)
+    m.values["proofs_command"] = statistics.median(c for _, c in proofs_runs)
+    m.rounds["proofs_seconds"] = [p for p, _ in proofs_runs]
 
     per_proof = naive_proof_seconds(out / "src", ids, 20, work)
     m.values["naive_per_proof"] = per_proof
@@ -164,22 +183,23 @@ def measure(n: int, work: Path) -> Measures:
         raise SystemExit("the edited abstract's proof was not updated")
 
     v = m.values
-    v["cold_all_over_floor"] = v["cold_all"] / v["floor"]
-    v["cold_booklet_over_floor"] = v["cold_booklet"] / v["floor"]
+    m.values["peak_mb"] = max([*peaks, edit.peak_mb, noop.peak_mb])
     v["naive_over_ours"] = v["naive_all"] / v["proofs_seconds"]
     v["edit_over_cold_booklet"] = v["edit_seconds"] / v["cold_booklet"]
     return m
 
 
-def report(results: list[Measures]) -> str:
+def report(results: list[Measures], work: Path, rounds: int) -> str:
     head = [
         "# Benchmark results",
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"`python bench/run.py` (`make bench`), load average {os.getloadavg()[0]:.2f} at the end. "
-        "Each column is one run; ratios compare times measured in that same run (the machine "
-        "is shared and noisy).",
+        f"The floor and the cold builds are measured in {rounds} interleaved rounds, the proofs "
+        f"{rounds} times; the table gives medians, a ratio being the median of the rounds' "
+        "ratios (the machine is shared and noisy: its speed drifts over minutes, a round's "
+        f"measures share theirs). Built under `{_shown(work)}`.",
         "",
         "| measure | " + " | ".join(f"N = {r.n:,} ({r.pages:,} pages)" for r in results)
         + " | target at N = 1,000 |",
@@ -206,7 +226,13 @@ def report(results: list[Measures]) -> str:
     for label, key, fmt, target in rows:
         cells = [fmt.format(r.values[key]) for r in results]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target or ''} |")
-    lines += ["", "## Where the time goes (stages of the cold and the edit builds, `-v`)", ""]
+    lines += ["", "Each round's ratio (the table gives their median):", ""]
+    for r in results:
+        for key, values in r.rounds.items():
+            shown = ", ".join(f"{v:.2f}" for v in values)
+            lines.append(f"- N = {r.n:,}, {key.replace('_', ' ')}: {shown}")
+    lines += ["", "## Where the time goes (stages of the last cold build and of the edit build, "
+              "`-v`)", ""]
     for r in results:
         lines.append(f"N = {r.n:,}:")
         lines.append("")
@@ -215,20 +241,34 @@ def report(results: list[Measures]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(HERE.parent))
+    except ValueError:
+        return str(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times the cold builds, the floor and the proofs are measured "
+                        "(medians are reported; default 3)")  # fmt: skip
+    parser.add_argument("--work", type=Path, default=HERE.parent / "build" / "bench",
+                        help="where the synthetic events are built (default: build/bench, "
+                        "beside the builds it stands for; emptied after each N)")  # fmt: skip
     args = parser.parse_args()
     results = []
     for n in args.n:
-        with tempfile.TemporaryDirectory(prefix=f"booklet-bench-{n}-") as tmp:
+        args.work.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f"booklet-bench-{n}-", dir=args.work) as tmp:
             print(f"bench: N = {n} ...", file=sys.stderr, flush=True)
-            results.append(measure(n, Path(tmp)))
+            results.append(measure(n, Path(tmp), args.rounds))
             for key, value in results[-1].values.items():
                 print(f"  {key}: {value:.3f}", file=sys.stderr)
-    text = report(results)
+    text = report(results, args.work, args.rounds)
     args.results.write_text(text, encoding="utf-8")
     print(text)
 

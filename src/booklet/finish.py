@@ -1,12 +1,12 @@
 """Stage 5, finish: cutting compiled PDFs into per-item files, and stamping them.
 
 One process opens the compiled document once and writes every piece
-(pikepdf, on qpdf): no TeX run per proof or per handout.
+(pikepdf reads it; ``pdfpieces`` writes): no TeX run per proof or per handout.
 """
 
 from __future__ import annotations
 
-import os
+import gc
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pikepdf
 
-from booklet.output import temporary_beside
+from booklet.output import temporary_beside, write_bytes
 from booklet.pages import page_ranges
+from booklet.pdfpieces import PieceWriter
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Piece:
 
 
 PARALLEL_MIN = 100  # pieces below which one process is quicker than several
+# Workers are forked from the build, which holds the whole programme: frozen, those
+# objects are left alone by the workers' garbage collector (scanning them, it would copy
+# their pages of memory and double the workers' time).
+WORKER_START = gc.freeze
 
 
 def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
@@ -45,7 +50,7 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
         return _cut(source, pieces, stamps, metadata)
     size = -(-len(pieces) // jobs)
     chunks = [pieces[i : i + size] for i in range(0, len(pieces), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=WORKER_START) as pool:
         futures = [pool.submit(_cut, source, chunk, stamps, metadata) for chunk in chunks]
         return [path for future in futures for path in future.result()]
 
@@ -81,7 +86,7 @@ def cut_and_render(
         return
     cut_size = max(1, -(-len(pieces) // jobs))
     render_size = max(1, -(-len(items) // jobs))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=WORKER_START) as pool:
         futures = [pool.submit(_cut, source, pieces[i : i + cut_size], stamps, None)
                    for i in range(0, len(pieces), cut_size)]
         futures += [pool.submit(_render, source, items[i : i + render_size], width)
@@ -95,34 +100,15 @@ def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
     with pikepdf.open(source) as pdf, (
         pikepdf.open(stamps) if stamps is not None else nullcontext()
     ) as stamp_pdf:
+        writer = PieceWriter(pdf)
         for piece in pieces:
-            out = pikepdf.new()
-            for number in range(piece.first, piece.last + 1):
-                out.pages.append(pdf.pages[number - 1])
+            overlay = None
             if stamp_pdf is not None and piece.stamp is not None:
-                overlay = out.copy_foreign(stamp_pdf.pages[piece.stamp].obj)
-                for page in out.pages:
-                    page.add_overlay(pikepdf.Page(overlay))
-            out.docinfo["/Title"] = piece.title
-            for key, value in (metadata or {}).items():
-                out.docinfo[key] = value
-            _save_atomically(out, piece.dest)
+                overlay = writer.overlay(stamp_pdf, piece.stamp)
+            data = writer.write(piece.dest, piece.first, piece.last, piece.title, overlay,
+                                metadata)  # fmt: skip
+            write_bytes(piece.dest, data)
     return [piece.dest for piece in pieces]
-
-
-def _save_atomically(pdf: pikepdf.Pdf, dest: Path) -> None:
-    """Save to a temporary file beside ``dest``, then rename it over ``dest``."""
-    tmp = temporary_beside(dest)
-    try:
-        # Into the open file: given a name, pikepdf would write a second temporary file.
-        # Streams are copied as they are (already compressed), not decoded and encoded again.
-        with tmp.open("wb") as stream:
-            pdf.save(stream, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                     stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
@@ -144,7 +130,8 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
             image = page.render(scale=width / page.get_width(), grayscale=True, draw_annots=False,
                                 may_draw_forms=False).to_pil()
             tmp = temporary_beside(dest)
-            image.save(tmp, format="PNG", compress_level=1)
+            # zlib's run-length strategy: as small, a third quicker than the default
+            image.save(tmp, format="PNG", compress_level=1, compress_type=3)
             tmp.replace(dest)
             page.close()
     finally:
