@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 
-from booklet.output import temporary_beside, write_bytes
+from booklet.output import replacing, write_bytes
 from booklet.pages import page_ranges
 from booklet.pdfpieces import PieceWriter
 
@@ -129,10 +129,9 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int) -> None:
             # Links are invisible (hyperref's hidelinks): drawing them costs a third more.
             image = page.render(scale=width / page.get_width(), grayscale=True, draw_annots=False,
                                 may_draw_forms=False).to_pil()
-            tmp = temporary_beside(dest)
-            # zlib's run-length strategy: as small, a third quicker than the default
-            image.save(tmp, format="PNG", compress_level=1, compress_type=3)
-            tmp.replace(dest)
+            with replacing(dest) as stream:
+                # zlib's run-length strategy: as small, a third quicker than the default
+                image.save(stream, format="PNG", compress_level=1, compress_type=3)
             page.close()
     finally:
         pdf.close()

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _file_mode() -> int:
@@ -23,13 +26,26 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def temporary_beside(path: Path) -> Path:
+def _create_beside(path: Path) -> tuple[int, Path]:
     """A new empty file next to ``path``, with the mode ``path`` should have."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.fchmod(fd, FILE_MODE)
-    os.close(fd)
-    return Path(tmp)
+    return fd, Path(tmp)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path``'s new content into: it replaces ``path`` when the block
+    ends without an exception, and is removed when one is raised."""
+    fd, tmp = _create_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            yield stream
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_bytes(path: Path, data: bytes) -> bool:
@@ -39,13 +55,8 @@ def write_bytes(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    tmp = temporary_beside(path)
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(path) as stream:
+        stream.write(data)
     return True
 
 

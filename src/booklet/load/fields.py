@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from booklet.diagnostics import Diagnostics, Origin
@@ -26,7 +25,9 @@ INVISIBLE = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
     "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
 }  # fmt: skip
-
+INVISIBLE_CHARS = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+# Unicode's control characters (category Cc) but the line feed and the tab
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
@@ -38,13 +39,14 @@ def suggestion(word: str, choices: Iterable[str]) -> str:
 def clean_text(value: str, origin: Origin, what: str, diags: Diagnostics) -> str:
     """Drop invisible controls (with a warning); reject other control characters."""
     value = normalize_spaces(value)
-    if any(ch in INVISIBLE for ch in value):
+    if INVISIBLE_CHARS.search(value):
         diags.warning(origin, f"{what}: removed invisible formatting characters")
-        value = "".join(ch for ch in value if ch not in INVISIBLE)
-    for ch in value:
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
-            diags.error(origin, f"{what}: contains the control character U+{ord(ch):04X}")
-            return value.replace(ch, "")
+        value = INVISIBLE_CHARS.sub("", value)
+    control = CONTROLS.search(value)
+    if control:
+        ch = control.group()
+        diags.error(origin, f"{what}: contains the control character U+{ord(ch):04X}")
+        return CONTROLS.sub("", value)
     return value
 
 
