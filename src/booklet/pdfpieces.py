@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pikepdf
 
+from booklet.pdfscan import inherited
+
 ObjGen = tuple[int, int]
 INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 OVERLAY = pikepdf.Name("/BookletOverlay")
@@ -142,7 +144,7 @@ class PieceWriter:
         page = pikepdf.Dictionary({k: v for k, v in obj.items() if k != "/Parent"})
         for key in INHERITED:
             if key not in page:
-                value = _inherited(obj, key)
+                value = inherited(obj, key)
                 if value is not None:
                     page[key] = value
         annots = obj.get("/Annots")
@@ -262,17 +264,6 @@ class PieceWriter:
             probe = self.pdf.make_indirect(pikepdf.Dictionary())
             self._next = probe.objgen[0] + 1
         return self._next
-
-
-def _inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
-    node = page.get("/Parent")
-    for _ in range(64):  # a page tree is shallow; a cycle must not hang the build
-        if not isinstance(node, pikepdf.Dictionary):
-            return None
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-    return None
 
 
 def _page_tree_nodes(root: pikepdf.Object | None) -> list[pikepdf.Object]:

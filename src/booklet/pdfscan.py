@@ -304,3 +304,16 @@ def _inline_colour(image: pikepdf.PdfInlineImage) -> str | None:
     except Exception:
         return None
     return {"RGB": "RGB", "CMYK": "CMYK", "P": "indexed colour"}.get(mode)
+
+
+def inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
+    """``page``'s ``key``, or the one it inherits from its page tree (MediaBox, CropBox,
+    Resources, Rotate), or None."""
+    node = page
+    for _ in range(64):  # a page tree is shallow; a cycle must not hang the build
+        if not isinstance(node, pikepdf.Dictionary):
+            return None
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None

@@ -28,7 +28,7 @@ from typing import Literal, TextIO
 import pikepdf
 
 from booklet.paper import PAPER_MM, format_size, mm, same_size
-from booklet.pdfscan import PageScan, scan
+from booklet.pdfscan import PageScan, inherited, scan
 
 Level = Literal["PASS", "WARN", "FAIL"]
 
@@ -175,12 +175,12 @@ class _Boxes:
     @staticmethod
     def of(page: pikepdf.Page) -> _Boxes:
         obj = page.obj
-        media = _rect(_inherited_box(obj, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)
-        crop = _rect(_inherited_box(obj, "/CropBox"))
+        media = _rect(inherited(obj, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)
+        crop = _rect(inherited(obj, "/CropBox"))
         trim = _rect(obj.get("/TrimBox"))
         bleed = _rect(obj.get("/BleedBox"))
         try:
-            rotate = int(_inherited_box(obj, "/Rotate") or 0) % 360
+            rotate = int(inherited(obj, "/Rotate") or 0) % 360
         except (TypeError, ValueError):
             rotate = 0
         return _Boxes(media, trim or crop or media, bleed, trim is not None, rotate in (90, 270))
@@ -198,17 +198,6 @@ class _Boxes:
         trim = self.trim
         margins = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
         return max(0.0, mm(min(margins)))
-
-
-def _inherited_box(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
-    node = page
-    for _ in range(64):
-        if not isinstance(node, pikepdf.Dictionary):
-            return None
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-    return None
 
 
 def _rect(value: pikepdf.Object | None) -> Rect | None:
