@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,18 @@ PDFLATEX = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-file-lin
             "-no-shell-escape"]  # fmt: skip
 
 
-def latexmk_command(tex_name: str) -> list[str]:
+def latexmk_command(tex_name: str, *options: str) -> list[str]:
     """latexmk runs pdflatex as often as cross-references need (and not at all when up to date)."""
     engine = " ".join([*PDFLATEX, "%O", "%S"])
     return [
         "latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode",
-        "-halt-on-error", "-file-line-error", f"-pdflatex={engine}", "-silent", tex_name,
+        "-halt-on-error", "-file-line-error", f"-pdflatex={engine}", "-silent", *options, tex_name,
     ]  # fmt: skip
+
+
+# latexmk stopped by ``$max_repeat`` although pdflatex succeeded: another pass is due
+FIRST_PASS_ONLY = ("-e", "$max_repeat=1")
+NEEDS_MORE_PASSES = b"needed too many passes"
 
 
 def single_pass_command(tex_name: str) -> list[str]:
@@ -110,11 +116,49 @@ def check_tools() -> str | None:
 
 
 def compile_tex(
-    workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S, *, single_pass: bool = False
+    workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S, *, single_pass: bool = False,
+    between_passes: Callable[[], None] | None = None,
 ) -> CompileResult:
-    """Run latexmk (or one pdflatex pass) on ``workdir/tex_name`` in the sandbox."""
+    """Run latexmk (or one pdflatex pass) on ``workdir/tex_name`` in the sandbox.
+
+    ``between_passes`` is called once, after the first pdflatex pass, when latexmk
+    finds that another pass is needed (a cold build: cross-references unresolved):
+    the first pass has the final page breaks already, and a caller may start work
+    on its PDF while the next pass runs. latexmk then goes on as it would have.
+    """
     started = time.monotonic()
-    command = single_pass_command(tex_name) if single_pass else latexmk_command(tex_name)
+    deadline = started + timeout
+    if single_pass:
+        commands = [single_pass_command(tex_name)]
+    elif between_passes is None:
+        commands = [latexmk_command(tex_name)]
+    else:
+        commands = [latexmk_command(tex_name, *FIRST_PASS_ONLY), latexmk_command(tex_name, "-g")]
+    log_path = workdir / (Path(tex_name).stem + ".log")
+    pdf = workdir / (Path(tex_name).stem + ".pdf")
+    for number, command in enumerate(commands):
+        returncode, stdout, timed_out = _run(command, workdir, deadline - time.monotonic())
+        if timed_out or returncode == 0 or number == len(commands) - 1:
+            break
+        if NEEDS_MORE_PASSES not in stdout or not pdf.exists() or first_error(_read(log_path)):
+            break  # a real failure
+        assert between_passes is not None
+        between_passes()
+    seconds = time.monotonic() - started
+    log = _read(log_path)
+    if os.environ.get("BOOKLET_DEBUG_TEX"):  # for developers: what latexmk did
+        print(stdout.decode(errors="replace")[-3000:], file=sys.stderr)
+    ok = returncode == 0 and not timed_out and pdf.exists()
+    error = None if ok else first_error(log)
+    return CompileResult(ok, pdf if ok else None, log, seconds, timed_out, error)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _run(command: list[str], workdir: Path, timeout: float) -> tuple[int, bytes, bool]:
+    """One sandboxed process (group): its exit code, its output, whether it timed out."""
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(
             command,
@@ -129,21 +173,13 @@ def compile_tex(
         timed_out = False
         stdout = b""
         try:
-            stdout, _ = proc.communicate(timeout=timeout)
+            stdout, _ = proc.communicate(timeout=max(timeout, 0.1))
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc)
             stdout, _ = proc.communicate()
         _kill_group(proc)  # nothing the run started may outlive it
-    seconds = time.monotonic() - started
-    log_path = workdir / (Path(tex_name).stem + ".log")
-    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-    if os.environ.get("BOOKLET_DEBUG_TEX"):  # for developers: what latexmk did
-        print(stdout.decode(errors="replace")[-3000:], file=sys.stderr)
-    pdf = workdir / (Path(tex_name).stem + ".pdf")
-    ok = proc.returncode == 0 and not timed_out and pdf.exists()
-    error = None if ok else first_error(log)
-    return CompileResult(ok, pdf if ok else None, log, seconds, timed_out, error)
+    return proc.returncode, stdout, timed_out
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -9,6 +9,8 @@ by the size the matrix gives it on paper.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -317,3 +319,105 @@ def inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
             return node[key]
         node = node.get("/Parent")
     return None
+
+
+# What a drawing does not depend on: links back into the page tree, and a font's subset
+# (its glyph data, widths, encoding of the glyphs used), which holds the glyphs it draws.
+_NOT_DRAWN = frozenset({"/Parent", "/P", "/StructParents", "/Length"})
+SUBSET_PREFIX = re.compile(r"^/[A-Z]{6}\+")
+RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading",
+                  "/Properties")  # fmt: skip
+NAME_TOKEN = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
+
+
+def drawing_digest(page: pikepdf.Object) -> bytes:
+    """A digest of what ``page`` (a page dictionary) shows: its content, its resources,
+    its size and its annotations (kind, place, target). Two pages with the same
+    digest look the same, even in two PDFs (two passes of one document) where the
+    resources have other names and the fonts other subsets."""
+    digest = hashlib.sha256(_drawing(page, MAX_DEPTH))
+    for key in ("/MediaBox", "/CropBox", "/Rotate", "/Annots"):
+        digest.update(key.encode())
+        _feed(digest, inherited(page, key), MAX_DEPTH)
+    return digest.digest()
+
+
+def _drawing(holder: pikepdf.Object, depth: int) -> bytes:
+    """The content of a page or form with each resource name replaced by what it names."""
+    is_form = isinstance(holder, pikepdf.Stream)
+    resources = holder.get("/Resources") if is_form else inherited(holder, "/Resources")
+    names: dict[bytes, bytes] = {}
+    if isinstance(resources, pikepdf.Dictionary):
+        for kind in RESOURCE_KINDS:
+            group = resources.get(kind)
+            if not isinstance(group, pikepdf.Dictionary):
+                continue
+            for name in group:
+                identity = _font(group[name]) if kind == "/Font" else _identity(group[name], depth)
+                key = name[1:].encode()
+                names[key] = names.get(key, b"") + kind.encode() + identity
+    if is_form:
+        content = holder.read_bytes()
+    else:
+        streams = holder.get("/Contents")
+        if isinstance(streams, pikepdf.Stream):
+            streams = [streams]
+        content = b"\n".join(s.read_bytes() for s in streams or ()
+                             if isinstance(s, pikepdf.Stream))  # fmt: skip
+    return NAME_TOKEN.sub(lambda m: b"/" + names.get(m.group(1), m.group(1)), content)
+
+
+def _font(font: pikepdf.Object) -> bytes:
+    """A font by its name, not its subset: the subset holds whatever glyphs the drawing uses."""
+    if not isinstance(font, pikepdf.Dictionary):
+        return b"?"
+    return b"|".join(SUBSET_PREFIX.sub("/", str(font.get(key, ""))).encode()
+                     for key in ("/Subtype", "/BaseFont", "/Name"))  # fmt: skip
+
+
+def _identity(obj: pikepdf.Object, depth: int) -> bytes:
+    digest = hashlib.sha256()
+    if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form" and depth > 0:
+        digest.update(_drawing(obj, depth - 1))
+        _feed_dictionary(digest, obj, depth, skip=("/Resources",))
+    else:
+        _feed(digest, obj, depth)
+    return digest.hexdigest().encode()
+
+
+def _feed(digest: hashlib._Hash, obj: pikepdf.Object | None, depth: int) -> None:
+    if depth <= 0:
+        digest.update(b"<deep>")
+        return
+    if isinstance(obj, pikepdf.Stream):
+        digest.update(b"<stream>")
+        digest.update(obj.read_raw_bytes())
+        _feed_dictionary(digest, obj, depth)
+    elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Page":
+        digest.update(b"<page>")  # a link's target: known by its content, not followed
+        digest.update(_drawing(obj, 0))
+    elif isinstance(obj, pikepdf.Dictionary):
+        _feed_dictionary(digest, obj, depth)
+    elif isinstance(obj, pikepdf.Array):
+        digest.update(b"[")
+        for item in obj:
+            _feed(digest, item, depth - 1)
+        digest.update(b"]")
+    elif obj is None:
+        digest.update(b"<none>")
+    elif isinstance(obj, pikepdf.Object):
+        digest.update(obj.unparse() + b" ")
+    else:
+        digest.update(repr(obj).encode() + b" ")
+
+
+def _feed_dictionary(
+    digest: hashlib._Hash, obj: pikepdf.Object, depth: int, skip: tuple[str, ...] = ()
+) -> None:
+    digest.update(b"<<")
+    for key in sorted(obj.keys()):
+        if key in _NOT_DRAWN or key in skip:
+            continue
+        digest.update(key.encode())
+        _feed(digest, obj.get(key), depth - 1)
+    digest.update(b">>")

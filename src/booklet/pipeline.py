@@ -11,9 +11,10 @@ is replaced by a clearly marked placeholder and reported.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from booklet.compile import check_tools
 from booklet.diagnostics import Diagnostics, Origin
@@ -28,6 +29,7 @@ from booklet.products.context import (
     Compiled,
     Document,
     Product,
+    Rendered,
     TypesetFailure,
 )
 from booklet.progress import progress
@@ -91,7 +93,7 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
 
     compiled: dict[str, Compiled] = {}
     if documents:
-        done = _compile_isolating(ctx, documents, result, options)
+        done = _compile_isolating(ctx, documents, result, options, products)
         if done is None:
             return result
         compiled = done
@@ -123,14 +125,15 @@ class Stopwatch:
 
 
 def _compile_isolating(
-    ctx: BuildContext, documents: list[Document], result: BuildResult, options: BuildOptions
+    ctx: BuildContext, documents: list[Document], result: BuildResult, options: BuildOptions,
+    products: list[Product],
 ) -> dict[str, Compiled] | None:
     """Compile all documents; with keep_going, a contribution that breaks TeX becomes a
     placeholder and every document is rendered again (those whose text did not change
     are not compiled again)."""
     compiled: dict[str, Compiled] = {}
     for _ in range(MAX_TEX_RETRIES):
-        failures = _compile_all(ctx, documents, compiled, options.jobs)
+        failures = _compile_all(ctx, documents, compiled, options.jobs, products)
         if failures is None:
             return None  # a template error, already reported
         if not failures:
@@ -148,33 +151,73 @@ def _compile_isolating(
 
 
 def _compile_all(
-    ctx: BuildContext, documents: list[Document], compiled: dict[str, Compiled], jobs: int
+    ctx: BuildContext, documents: list[Document], compiled: dict[str, Compiled], jobs: int,
+    products: list[Product],
 ) -> dict[str, TypesetFailure] | None:
     """Render each document and compile it; None after a template error.
 
     A document's TeX run starts as soon as its LaTeX is written: the next
     document is rendered while the first one (the booklet, the longest) compiles.
+    With more than one job, a product that can start from a document's first
+    pass (``early``: the proofs, cut while the booklet's last pass runs) gets it;
+    what it did is in ``ctx.early`` (None where it failed: it then does it all
+    in ``finish``).
     """
     failures: dict[str, TypesetFailure] = {}
+    outcomes: dict[str, Future[Compiled]] = {d.name: Future() for d in documents}
+    early = [p for p in products if getattr(p, "early", None) is not None] if jobs > 1 else []
+    ctx.early = {}
+
+    def need(name: str) -> Compiled:  # waits for a document compiled in this build
+        return outcomes[name].result()
+
+    def compile_one(rendered: Rendered) -> None:
+        name = rendered.document.name
+        wanting = [p for p in early if name in (d.name for d in p.documents)]
+
+        def on_draft(draft: Compiled) -> None:
+            for product in wanting:
+                ctx.early[product.name] = ahead.submit(
+                    product.early, ctx, draft, need  # type: ignore[attr-defined]
+                )
+
+        try:
+            outcomes[name].set_result(ctx.compile(rendered, on_draft if wanting else None))
+        except BaseException as exc:  # handed to whoever waits on it
+            outcomes[name].set_exception(exc)
+
     with (
         progress("Typesetting", len(documents)) as step,
+        ThreadPoolExecutor(max_workers=1) as ahead,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
-        futures = {}
-        for document in documents:
+        for n, document in enumerate(documents):
             rendered = ctx.render(document)
             if rendered is None:
-                for future in futures:
-                    future.cancel()
+                for unsent in documents[n:]:  # what waits on them stops waiting
+                    outcomes[unsent.name].set_exception(TemplateStopped())
                 return None
-            futures[pool.submit(ctx.compile, rendered)] = document.name
-        for future, name in futures.items():
+            pool.submit(compile_one, rendered)
+        for name, outcome in outcomes.items():
             try:
-                compiled[name] = future.result()
+                compiled[name] = outcome.result()
             except TypesetFailure as failure:
                 failures[name] = failure
             step.advance()
+        ctx.early = {name: _outcome(job) for name, job in ctx.early.items()}
     return failures
+
+
+class TemplateStopped(Exception):
+    """A template error stopped the build before this document was rendered."""
+
+
+def _outcome(job: Future[Any]) -> Any:
+    """What a product did ahead, or None when it could not (it then does all at the end)."""
+    try:
+        return job.result()
+    except Exception:  # the work is done again, from the final PDF
+        return None
 
 
 def _first_error(diags: Diagnostics, origin: Origin) -> str:

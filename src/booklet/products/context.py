@@ -13,6 +13,8 @@ compiled PDFs.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +77,7 @@ class Compiled:
     tex: Path  # the kept source in OUT/src/
     seconds: float
     skipped: bool = False  # already up to date: TeX did not run
+    draft: bool = False  # the first of several passes (see BuildContext.compile)
 
 
 class Product(Protocol):
@@ -100,6 +103,8 @@ class BuildContext:
     jobs: int = 1
     env: jinja2.Environment = field(init=False)
     notes: list[str] = field(default_factory=list)  # said to the user; not problems
+    # what products did ahead, from a draft (product name -> its own record)
+    early: dict[str, Any] = field(default_factory=dict)
 
     def note(self, message: str) -> None:
         self.notes.append(message)
@@ -139,11 +144,22 @@ class BuildContext:
         for asset, data in rendered.assets.items():
             write_bytes(self.src_dir / asset, data)
 
-    def compile(self, rendered: Rendered) -> Compiled:
-        """Typeset a rendered document; raises TypesetFailure."""
+    def compile(
+        self, rendered: Rendered, on_draft: Callable[[Compiled], None] | None = None
+    ) -> Compiled:
+        """Typeset a rendered document; raises TypesetFailure.
+
+        When TeX needs more than one pass, ``on_draft`` gets the first pass's PDF and
+        ``.aux`` (kept as ``<name>.draft.pdf`` and ``.draft.aux``) while the next
+        passes run: its pages are already broken as the final ones will be, unless
+        resolving the cross-references changes a page's length (callers check).
+        """
         name = rendered.document.name
         work = rendered.work
         pdf, aux = work / f"{name}.pdf", work / f"{name}.aux"
+        draft_pdf, draft_aux = work / f"{name}.draft.pdf", work / f"{name}.draft.aux"
+        draft_pdf.unlink(missing_ok=True)
+        draft_aux.unlink(missing_ok=True)
         stamp = work / f"{name}.done"  # the digest of the last source that compiled
         styles = "".join((work / s).read_text(encoding="utf-8")
                          for s in rendered.document.styles)  # fmt: skip
@@ -153,7 +169,17 @@ class BuildContext:
             self.keep_source(rendered)
             return Compiled(name, pdf, aux, tex_path, 0.0, skipped=True)
         stamp.unlink(missing_ok=True)
-        result = tex.compile_tex(work, f"{name}.tex", single_pass=rendered.document.single_pass)
+
+        def between_passes() -> None:
+            assert on_draft is not None
+            os.replace(pdf, draft_pdf)  # the next pass writes a new file; this one stays whole
+            shutil.copyfile(aux, draft_aux)
+            on_draft(Compiled(name, draft_pdf, draft_aux, work / f"{name}.tex", 0.0, draft=True))
+
+        result = tex.compile_tex(
+            work, f"{name}.tex", single_pass=rendered.document.single_pass,
+            between_passes=between_passes if on_draft is not None else None,
+        )  # fmt: skip
         if not result.ok:
             raise self._failure(name, tex_path, rendered.text, result)
         write_text(stamp, digest)

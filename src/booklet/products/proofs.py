@@ -10,13 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pikepdf
 
 from booklet.diagnostics import display_path
 from booklet.finish import Piece, cut_and_render
 from booklet.output import write_text
 from booklet.pages import page_ranges
+from booklet.pdfscan import drawing_digest
 from booklet.products.booklet import BOOKLET
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.render import html_environment
@@ -35,40 +40,104 @@ def stamps_context(views: Views) -> dict[str, Any]:
 STAMPS = Document("proof-stamps", "proof-stamps.tex.jinja", stamps_context, single_pass=True)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The proofs of one booklet: every piece, what each depends on, which need writing."""
+
+    pieces: list[Piece]
+    keys: dict[Path, str]
+    todo: list[Piece]  # pieces whose file is missing or out of date
+    thumbnails: dict[Path, int]  # thumbnail -> booklet page, for those missing or out of date
+
+
+@dataclass(frozen=True)
+class EarlyProofs:
+    """Proofs cut from the booklet's first pass while its last pass ran."""
+
+    cut: dict[Path, Piece]  # proof -> the draft's pages it was cut from
+    keys: dict[Path, str]
+    drawings: dict[int, bytes]  # the draft's pages that were cut -> what they draw
+
+    def standing(self, final: Path, plan: Plan) -> set[Path]:
+        """The proofs cut early that the final booklet confirms: same key (so the same
+        pages and stamp), and those pages drawn alike in both passes."""
+        same = [p for p in plan.todo
+                if p.dest in self.cut and self.keys.get(p.dest) == plan.keys[p.dest]]  # fmt: skip
+        if not same:
+            return set()
+        with pikepdf.open(final) as booklet:
+            pages = booklet.pages
+            return {p.dest for p in same
+                    if all(p.last <= len(pages) and self.drawings.get(n)
+                           == drawing_digest(pages[n - 1].obj)
+                           for n in range(p.first, p.last + 1))}  # fmt: skip
+
+
 class Proofs:
     name = "proofs"
     documents = (BOOKLET, STAMPS)
 
-    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
+    def early(
+        self, ctx: BuildContext, draft: Compiled, need: Callable[[str], Compiled]
+    ) -> EarlyProofs:
+        """Cut the proofs from the booklet's first pass, while the next pass runs.
+
+        A cold build typesets the booklet twice (the programme's page numbers are
+        known after the first pass), and the first pass already breaks the pages
+        as the last will; ``finish`` keeps what the final PDF confirms."""
+        stamps = need(STAMPS.name)
+        plan = self.plan(ctx, draft.tex, draft.aux)
+        # one process: the other core is busy with the booklet's next pass
+        cut_and_render(draft.pdf, plan.todo, stamps.pdf, plan.thumbnails, THUMBNAIL_WIDTH)
+        with pikepdf.open(draft.pdf) as pdf:
+            drawings = {n: drawing_digest(pdf.pages[n - 1].obj)
+                        for p in plan.todo for n in range(p.first, p.last + 1)}  # fmt: skip
+        return EarlyProofs({p.dest: p for p in plan.todo}, plan.keys, drawings)
+
+    def plan(self, ctx: BuildContext, booklet_tex: Path, booklet_aux: Path) -> Plan:
         views = ctx.views
         folder = ctx.out / "proofs"
         contributions = views.contributions
-        ranges = page_ranges(compiled[BOOKLET.name].aux, [c.label for c in contributions])
+        ranges = page_ranges(booklet_aux, [c.label for c in contributions])
         pieces = [
             Piece(folder / f"{c.id}.pdf", *ranges[c.label], title=f"Proof: {views.plain_title(c)}",
                   stamp=n)
             for n, c in enumerate(contributions)
         ]
-        booklet_pdf = compiled[BOOKLET.name].pdf
-        manifest_path = ctx.work_dir("proofs") / "manifest.json"
-        old = _read_manifest(manifest_path)
-        keys = piece_keys(compiled[BOOKLET.name].tex, pieces, stamps_context(views)["stamps"],
+        old = _read_manifest(ctx.work_dir("proofs") / "manifest.json")
+        keys = piece_keys(booklet_tex, pieces, stamps_context(views)["stamps"],
                           [c.id for c in contributions])  # fmt: skip
         todo = [p for p in pieces if old.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
-        thumbs = folder / "thumbnails"
-        changed = {p.dest for p in todo}
-        pages = {thumbs / f"{p.dest.stem}.png": p.first for p in pieces
-                 if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()}
-        cut_and_render(booklet_pdf, todo, compiled[STAMPS.name].pdf, pages, THUMBNAIL_WIDTH,
-                       jobs=ctx.jobs)  # fmt: skip
-        write_text(manifest_path, json.dumps({str(k): v for k, v in keys.items()}))
+        return Plan(pieces, keys, todo, thumbnails_of(folder, pieces, todo))
+
+    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
+        folder = ctx.out / "proofs"
+        booklet = compiled[BOOKLET.name]
+        plan = self.plan(ctx, booklet.tex, booklet.aux)
+        early: EarlyProofs | None = ctx.early.get(self.name)
+        if early is not None:
+            standing = early.standing(booklet.pdf, plan)
+            todo = [p for p in plan.todo if p.dest not in standing]
+            plan = Plan(plan.pieces, plan.keys, todo, thumbnails_of(folder, plan.pieces, todo))
+        cut_and_render(booklet.pdf, plan.todo, compiled[STAMPS.name].pdf, plan.thumbnails,
+                       THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
+        write_text(ctx.work_dir("proofs") / "manifest.json",
+                   json.dumps({str(k): v for k, v in plan.keys.items()}))  # fmt: skip
         index = folder / "index.html"
-        write_text(index, render_index(ctx, pieces))
-        current = {p.dest for p in pieces}
+        write_text(index, render_index(ctx, plan.pieces))
+        current = {p.dest for p in plan.pieces}
         for stale in folder.glob("*.pdf"):
             if stale not in current:
                 stale.unlink()
-        return [p.dest for p in pieces] + [index]
+        return [p.dest for p in plan.pieces] + [index]
+
+
+def thumbnails_of(folder: Path, pieces: list[Piece], todo: list[Piece]) -> dict[Path, int]:
+    """Thumbnail -> page to render, for the pieces written anew and any thumbnail missing."""
+    thumbs = folder / "thumbnails"
+    changed = {p.dest for p in todo}
+    return {thumbs / f"{p.dest.stem}.png": p.first for p in pieces
+            if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()}  # fmt: skip
 
 
 def piece_keys(

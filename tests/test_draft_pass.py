@@ -1,0 +1,170 @@
+"""Work started from a document's first TeX pass: the proofs are cut while the booklet's
+last pass runs, and kept only where the final pages are drawn as the first pass drew them."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from booklet.cli import main
+from booklet.compile import compile_tex
+from booklet.pdfscan import drawing_digest
+from booklet.products import proofs as proofs_module
+from pdfread import page_texts
+
+IDS = ["1", "2", "3", "4", "5", "6"]
+
+
+def one_page(text: str = "Hello", font_key: str = "F1", base_font: str = "ABCDEF+LMRoman10-Regular",
+             rect: tuple[int, ...] | None = None) -> bytes:  # fmt: skip
+    """A one-page PDF drawing ``text`` in a font named ``font_key`` in its resources."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/" + base_font),
+        FirstChar=72, LastChar=111, Widths=[500] * 40))  # fmt: skip
+    content = pdf.make_stream(f"BT /{font_key} 12 Tf 72 700 Td ({text}) Tj ET".encode())
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=content,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + font_key: font})))  # fmt: skip
+    if rect is not None:
+        action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://x.org"))
+        link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                  Rect=list(rect), A=action)  # fmt: skip
+        page.Annots = pikepdf.Array([pdf.make_indirect(link)])
+    pdf.pages.append(pikepdf.Page(page))
+    buffer = BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def digest(data: bytes) -> bytes:
+    with pikepdf.open(BytesIO(data)) as pdf:
+        return drawing_digest(pdf.pages[0].obj)
+
+
+def test_pages_drawn_alike_have_one_digest_whatever_their_fonts_are_called() -> None:
+    # a second pass numbers its fonts otherwise and subsets them otherwise
+    renamed = one_page(font_key="F147", base_font="QWERTY+LMRoman10-Regular")
+    assert digest(one_page()) == digest(renamed)
+
+
+@pytest.mark.parametrize("other", [
+    {"text": "Hellp"},
+    {"base_font": "ABCDEF+LMRoman10-Bold"},
+    {"rect": (72, 690, 200, 730)},
+])  # fmt: skip
+def test_pages_drawn_otherwise_differ(other: dict[str, object]) -> None:
+    assert digest(one_page(**other)) != digest(one_page())  # type: ignore[arg-type]
+
+
+def test_links_are_part_of_the_drawing() -> None:
+    assert digest(one_page(rect=(72, 690, 200, 730))) != digest(one_page(rect=(72, 690, 201, 730)))
+
+
+REFERENCING = r"""\documentclass{article}
+\pagestyle{empty}
+\begin{document}
+See page \pageref{there}.
+\newpage
+\label{there}There.
+\end{document}
+"""
+
+
+def test_latexmk_hands_over_the_first_pass_when_another_is_needed(tmp_path: Path) -> None:
+    (tmp_path / "t.tex").write_text(REFERENCING, encoding="utf-8")
+    seen: list[str] = []
+
+    def between() -> None:  # the first pass is done: its PDF says ?? for the page
+        seen.append(" ".join(page_texts(tmp_path / "t.pdf")[0].split()))
+
+    result = compile_tex(tmp_path, "t.tex", timeout=60, between_passes=between)
+    assert result.ok
+    assert seen == ["See page ??."]
+    assert " ".join(page_texts(tmp_path / "t.pdf")[0].split()) == "See page 2."
+    # the references resolved, the next run needs one pass: nothing is handed over
+    (tmp_path / "t.tex").write_text(REFERENCING.replace("There.", "There!"), encoding="utf-8")
+    assert compile_tex(tmp_path, "t.tex", timeout=60, between_passes=between).ok
+    assert len(seen) == 1
+    assert "There!" in page_texts(tmp_path / "t.pdf")[1]
+
+
+def test_a_failing_first_pass_hands_nothing_over(tmp_path: Path) -> None:
+    (tmp_path / "t.tex").write_text(REFERENCING.replace("There.", r"\undefinedcommand"),
+                                    encoding="utf-8")  # fmt: skip
+    seen: list[int] = []
+    result = compile_tex(tmp_path, "t.tex", timeout=60, between_passes=lambda: seen.append(1))
+    assert not result.ok
+    assert result.error is not None and "Undefined control sequence" in result.error.message
+    assert seen == []
+
+
+class CutSpy:
+    """Records which PDF each call of the proofs' cutter read, and how many proofs it cut."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[str, int]] = []
+        real = proofs_module.cut_and_render
+
+        def spy(source: Path, pieces: list, *args: object, **kwargs: object) -> None:
+            self.calls.append((source.name, len(pieces)))
+            real(source, pieces, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(proofs_module, "cut_and_render", spy)
+
+
+def build(content: Path, out: Path, *extra: str) -> None:
+    assert main(["build", "booklet", "proofs", "--content", str(content), "--out", str(out),
+                 *extra]) == 0  # fmt: skip
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def proof_texts(out: Path) -> dict[str, list[str]]:
+    return {cid: [flat(t) for t in page_texts(out / "proofs" / f"{cid}.pdf")] for cid in IDS}
+
+
+def test_a_cold_build_cuts_the_proofs_from_the_first_pass(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = CutSpy(monkeypatch)
+    build(content_copy, tmp_path / "out", "-j", "2")
+    # all six cut from the draft while the last pass ran; the final pass confirmed them all
+    assert spy.calls == [("booklet.draft.pdf", 6), ("booklet.pdf", 0)]
+    booklet = [flat(t) for t in page_texts(tmp_path / "out" / "booklet.pdf")]
+    for cid, pages in proof_texts(tmp_path / "out").items():
+        pages = [flat(re.sub(r"PROOF · contribution \S+ · [\d-]+", "", t)) for t in pages]
+        start = booklet.index(pages[0])  # the proof's pages are the final booklet's
+        assert booklet[start : start + len(pages)] == pages, cid
+
+
+def test_proofs_the_final_pass_draws_otherwise_are_cut_again(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = CutSpy(monkeypatch)
+    drawn: list[object] = []
+
+    def drawn_otherwise(page: pikepdf.Object) -> bytes:  # every page differs between passes
+        drawn.append(page)
+        return str(len(drawn)).encode()
+
+    monkeypatch.setattr(proofs_module, "drawing_digest", drawn_otherwise)
+    build(content_copy, tmp_path / "out", "-j", "2")
+    assert spy.calls == [("booklet.draft.pdf", 6), ("booklet.pdf", 6)]
+    fresh = tmp_path / "fresh"
+    build(content_copy, fresh, "-j", "1")
+    assert proof_texts(tmp_path / "out") == proof_texts(fresh)
+
+
+def test_one_job_cuts_the_proofs_once_from_the_final_booklet(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = CutSpy(monkeypatch)
+    build(content_copy, tmp_path / "out", "-j", "1")
+    assert spy.calls == [("booklet.pdf", 6)]
