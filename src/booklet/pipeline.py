@@ -103,6 +103,9 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
         clock.lap(f"finish {product.name}")
+    for done in compiled.values():  # the first passes handed to products are used up
+        for draft in ("draft.pdf", "draft.aux"):
+            done.pdf.with_name(f"{done.name}.{draft}").unlink(missing_ok=True)
     result.notes = ctx.notes
     return result
 
