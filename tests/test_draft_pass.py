@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from booklet import compile as compile_module
 from booklet.cli import main
 from booklet.compile import compile_tex
 from booklet.pdfscan import drawing_digest
@@ -150,7 +151,7 @@ def test_proofs_the_final_pass_draws_otherwise_are_cut_again(
     spy = CutSpy(monkeypatch)
     drawn: list[object] = []
 
-    def drawn_otherwise(page: pikepdf.Object) -> bytes:  # every page differs between passes
+    def drawn_otherwise(page: pikepdf.Object, fonts: object = None) -> bytes:  # all differ
         drawn.append(page)
         return str(len(drawn)).encode()
 
@@ -168,3 +169,20 @@ def test_one_job_cuts_the_proofs_once_from_the_final_booklet(
     spy = CutSpy(monkeypatch)
     build(content_copy, tmp_path / "out", "-j", "1")
     assert spy.calls == [("booklet.pdf", 6)]
+
+
+def test_proofs_cut_early_stay_aside_when_the_last_pass_fails(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = compile_module.latexmk_command
+
+    def last_pass_fails(tex_name: str, *options: str) -> list[str]:
+        return ["false"] if "-g" in options else real(tex_name, *options)
+
+    monkeypatch.setattr(compile_module, "latexmk_command", last_pass_fails)
+    out = tmp_path / "out"
+    assert main(["build", "booklet", "proofs", "--content", str(content_copy), "--out", str(out),
+                 "-j", "2"]) != 0  # fmt: skip
+    assert sorted(p.stem for p in (out / ".work" / "proofs" / "staged").glob("*.pdf")) == IDS
+    assert not (out / "proofs").exists()  # nothing written beside a booklet that failed
+    assert not (out / "booklet.pdf").exists()

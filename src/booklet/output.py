@@ -64,6 +64,12 @@ def write_text(path: Path, text: str) -> bool:
     return write_bytes(path, text.encode("utf-8"))
 
 
+def move_into_place(source: Path, dest: Path) -> None:
+    """Move a finished file (written aside, on the same file system) to ``dest`` at once."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, dest)
+
+
 def install(source: Path, dest: Path) -> bool:
     """Copy a finished file into place atomically."""
     return write_bytes(dest, source.read_bytes())

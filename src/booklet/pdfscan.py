@@ -330,19 +330,24 @@ RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", 
 NAME_TOKEN = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 
 
-def drawing_digest(page: pikepdf.Object) -> bytes:
+FontCache = dict[tuple[int, int], bytes]  # a font object's number -> what the font is
+
+
+def drawing_digest(page: pikepdf.Object, fonts: FontCache | None = None) -> bytes:
     """A digest of what ``page`` (a page dictionary) shows: its content, its resources,
     its size and its annotations (kind, place, target). Two pages with the same
     digest look the same, even in two PDFs (two passes of one document) where the
-    resources have other names and the fonts other subsets."""
-    digest = hashlib.sha256(_drawing(page, MAX_DEPTH))
+    resources have other names and the fonts other subsets.
+
+    ``fonts`` keeps what the fonts of one PDF were found to be, from page to page."""
+    digest = hashlib.sha256(_drawing(page, MAX_DEPTH, {} if fonts is None else fonts))
     for key in ("/MediaBox", "/CropBox", "/Rotate", "/Annots"):
         digest.update(key.encode())
         _feed(digest, inherited(page, key), MAX_DEPTH)
     return digest.digest()
 
 
-def _drawing(holder: pikepdf.Object, depth: int) -> bytes:
+def _drawing(holder: pikepdf.Object, depth: int, fonts: FontCache) -> bytes:
     """The content of a page or form with each resource name replaced by what it names."""
     is_form = isinstance(holder, pikepdf.Stream)
     resources = holder.get("/Resources") if is_form else inherited(holder, "/Resources")
@@ -353,7 +358,14 @@ def _drawing(holder: pikepdf.Object, depth: int) -> bytes:
             if not isinstance(group, pikepdf.Dictionary):
                 continue
             for name in group:
-                identity = _font(group[name]) if kind == "/Font" else _identity(group[name], depth)
+                value = group[name]
+                if kind != "/Font":
+                    identity = _identity(value, depth, fonts)
+                elif value.is_indirect:
+                    identity = fonts.get(value.objgen) or fonts.setdefault(value.objgen,
+                                                                           _font(value))
+                else:
+                    identity = _font(value)
                 key = name[1:].encode()
                 names[key] = names.get(key, b"") + kind.encode() + identity
     if is_form:
@@ -375,10 +387,10 @@ def _font(font: pikepdf.Object) -> bytes:
                      for key in ("/Subtype", "/BaseFont", "/Name"))  # fmt: skip
 
 
-def _identity(obj: pikepdf.Object, depth: int) -> bytes:
+def _identity(obj: pikepdf.Object, depth: int, fonts: FontCache) -> bytes:
     digest = hashlib.sha256()
     if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form" and depth > 0:
-        digest.update(_drawing(obj, depth - 1))
+        digest.update(_drawing(obj, depth - 1, fonts))
         _feed_dictionary(digest, obj, depth, skip=("/Resources",))
     else:
         _feed(digest, obj, depth)
@@ -395,7 +407,7 @@ def _feed(digest: hashlib._Hash, obj: pikepdf.Object | None, depth: int) -> None
         _feed_dictionary(digest, obj, depth)
     elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Page":
         digest.update(b"<page>")  # a link's target: known by its content, not followed
-        digest.update(_drawing(obj, 0))
+        digest.update(_drawing(obj, 0, {}))
     elif isinstance(obj, pikepdf.Dictionary):
         _feed_dictionary(digest, obj, depth)
     elif isinstance(obj, pikepdf.Array):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ import pikepdf
 
 from booklet.diagnostics import display_path
 from booklet.finish import Piece, cut_and_render
-from booklet.output import write_text
+from booklet.output import move_into_place, write_text
 from booklet.pages import page_ranges
-from booklet.pdfscan import drawing_digest
+from booklet.pdfscan import FontCache, drawing_digest
 from booklet.products.booklet import BOOKLET
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.render import html_environment
@@ -44,33 +45,53 @@ STAMPS = Document("proof-stamps", "proof-stamps.tex.jinja", stamps_context, sing
 class Plan:
     """The proofs of one booklet: every piece, what each depends on, which need writing."""
 
+    folder: Path
     pieces: list[Piece]
     keys: dict[Path, str]
     todo: list[Piece]  # pieces whose file is missing or out of date
-    thumbnails: dict[Path, int]  # thumbnail -> booklet page, for those missing or out of date
+
+    def thumbnails(self, todo: list[Piece]) -> dict[Path, int]:
+        """Thumbnail -> booklet page, for the pieces of ``todo`` and any thumbnail missing."""
+        changed = {p.dest for p in todo}
+        thumbs = {p: thumbnail(p.dest) for p in self.pieces}
+        return {thumbs[p]: p.first for p in self.pieces
+                if p.dest in changed or not thumbs[p].exists()}  # fmt: skip
+
+
+def thumbnail(proof: Path) -> Path:
+    return proof.parent / "thumbnails" / f"{proof.stem}.png"
 
 
 @dataclass(frozen=True)
 class EarlyProofs:
-    """Proofs cut from the booklet's first pass while its last pass ran."""
+    """Proofs cut from the booklet's first pass while its last pass ran, kept aside
+    (``staged``) until the final booklet confirms them."""
 
-    cut: dict[Path, Piece]  # proof -> the draft's pages it was cut from
+    staged: dict[Path, Piece]  # proof -> the piece written aside, on the draft's pages
     keys: dict[Path, str]
     drawings: dict[int, bytes]  # the draft's pages that were cut -> what they draw
 
     def standing(self, final: Path, plan: Plan) -> set[Path]:
         """The proofs cut early that the final booklet confirms: same key (so the same
         pages and stamp), and those pages drawn alike in both passes."""
-        same = [p for p in plan.todo
-                if p.dest in self.cut and self.keys.get(p.dest) == plan.keys[p.dest]]  # fmt: skip
+        same = [p for p in plan.todo if p.dest in self.staged
+                and self.keys.get(p.dest) == plan.keys[p.dest]]  # fmt: skip
         if not same:
             return set()
+        fonts: FontCache = {}
         with pikepdf.open(final) as booklet:
             pages = booklet.pages
             return {p.dest for p in same
                     if all(p.last <= len(pages) and self.drawings.get(n)
-                           == drawing_digest(pages[n - 1].obj)
+                           == drawing_digest(pages[n - 1].obj, fonts)
                            for n in range(p.first, p.last + 1))}  # fmt: skip
+
+    def install(self, proofs: set[Path]) -> None:
+        """Move these proofs and their thumbnails into place."""
+        for dest in proofs:
+            staged = self.staged[dest].dest
+            move_into_place(staged, dest)
+            move_into_place(thumbnail(staged), thumbnail(dest))
 
 
 class Proofs:
@@ -84,15 +105,21 @@ class Proofs:
 
         A cold build typesets the booklet twice (the programme's page numbers are
         known after the first pass), and the first pass already breaks the pages
-        as the last will; ``finish`` keeps what the final PDF confirms."""
+        as the last will. The proofs are written aside; ``finish`` moves into
+        place those the final PDF confirms."""
         stamps = need(STAMPS.name)
         plan = self.plan(ctx, draft.tex, draft.aux)
+        staging = ctx.work_dir("proofs") / "staged"
+        shutil.rmtree(staging, ignore_errors=True)
+        staged = {p.dest: replace(p, dest=staging / p.dest.name) for p in plan.todo}
+        pages = {thumbnail(piece.dest): piece.first for piece in staged.values()}
         # one process: the other core is busy with the booklet's next pass
-        cut_and_render(draft.pdf, plan.todo, stamps.pdf, plan.thumbnails, THUMBNAIL_WIDTH)
+        cut_and_render(draft.pdf, list(staged.values()), stamps.pdf, pages, THUMBNAIL_WIDTH)
+        fonts: FontCache = {}
         with pikepdf.open(draft.pdf) as pdf:
-            drawings = {n: drawing_digest(pdf.pages[n - 1].obj)
+            drawings = {n: drawing_digest(pdf.pages[n - 1].obj, fonts)
                         for p in plan.todo for n in range(p.first, p.last + 1)}  # fmt: skip
-        return EarlyProofs({p.dest: p for p in plan.todo}, plan.keys, drawings)
+        return EarlyProofs(staged, plan.keys, drawings)
 
     def plan(self, ctx: BuildContext, booklet_tex: Path, booklet_aux: Path) -> Plan:
         views = ctx.views
@@ -108,36 +135,29 @@ class Proofs:
         keys = piece_keys(booklet_tex, pieces, stamps_context(views)["stamps"],
                           [c.id for c in contributions])  # fmt: skip
         todo = [p for p in pieces if old.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
-        return Plan(pieces, keys, todo, thumbnails_of(folder, pieces, todo))
+        return Plan(folder, pieces, keys, todo)
 
     def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
-        folder = ctx.out / "proofs"
         booklet = compiled[BOOKLET.name]
         plan = self.plan(ctx, booklet.tex, booklet.aux)
+        todo = plan.todo
         early: EarlyProofs | None = ctx.early.get(self.name)
         if early is not None:
             standing = early.standing(booklet.pdf, plan)
-            todo = [p for p in plan.todo if p.dest not in standing]
-            plan = Plan(plan.pieces, plan.keys, todo, thumbnails_of(folder, plan.pieces, todo))
-        cut_and_render(booklet.pdf, plan.todo, compiled[STAMPS.name].pdf, plan.thumbnails,
+            early.install(standing)
+            todo = [p for p in todo if p.dest not in standing]
+        cut_and_render(booklet.pdf, todo, compiled[STAMPS.name].pdf, plan.thumbnails(todo),
                        THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
+        shutil.rmtree(ctx.work_dir("proofs") / "staged", ignore_errors=True)
         write_text(ctx.work_dir("proofs") / "manifest.json",
                    json.dumps({str(k): v for k, v in plan.keys.items()}))  # fmt: skip
-        index = folder / "index.html"
+        index = plan.folder / "index.html"
         write_text(index, render_index(ctx, plan.pieces))
         current = {p.dest for p in plan.pieces}
-        for stale in folder.glob("*.pdf"):
+        for stale in plan.folder.glob("*.pdf"):
             if stale not in current:
                 stale.unlink()
         return [p.dest for p in plan.pieces] + [index]
-
-
-def thumbnails_of(folder: Path, pieces: list[Piece], todo: list[Piece]) -> dict[Path, int]:
-    """Thumbnail -> page to render, for the pieces written anew and any thumbnail missing."""
-    thumbs = folder / "thumbnails"
-    changed = {p.dest for p in todo}
-    return {thumbs / f"{p.dest.stem}.png": p.first for p in pieces
-            if p.dest in changed or not (thumbs / f"{p.dest.stem}.png").exists()}  # fmt: skip
 
 
 def piece_keys(
