@@ -80,6 +80,8 @@ def cut_and_render(
     """Cut ``pieces`` and render thumbnails of ``pages`` of ``source``, sharing ``jobs``
     processes between the two kinds of work (each is a few milliseconds per item)."""
     items = list(pages.items())
+    if not pieces and not items:
+        return
     if jobs <= 1 or len(pieces) + len(items) < PARALLEL_MIN:
         _cut(source, pieces, stamps, None)
         _render(source, items, width)
