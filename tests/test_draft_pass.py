@@ -186,3 +186,17 @@ def test_proofs_cut_early_stay_aside_when_the_last_pass_fails(
     assert sorted(p.stem for p in (out / ".work" / "proofs" / "staged").glob("*.pdf")) == IDS
     assert not (out / "proofs").exists()  # nothing written beside a booklet that failed
     assert not (out / "booklet.pdf").exists()
+
+
+def test_an_edited_abstract_renders_its_thumbnail_only(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out, "-j", "2")
+    thumbnails = out / "proofs" / "thumbnails"
+    before = {p.stem: (p.stat().st_mtime_ns, p.read_bytes()) for p in thumbnails.glob("*.png")}
+    assert sorted(before) == IDS
+    path = content_copy / "contributions" / "004.md"
+    path.write_text(path.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    build(content_copy, out, "-j", "2")
+    after = {p.stem: (p.stat().st_mtime_ns, p.read_bytes()) for p in thumbnails.glob("*.png")}
+    assert [cid for cid in IDS if after[cid] != before[cid]] == ["4"]
+    assert after["4"][1] != before["4"][1]  # it shows the new sentence
