@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 WALL_TIMEOUT_S = 120.0
@@ -74,7 +75,9 @@ def tex_environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def _limits() -> None:  # runs in the child, before exec
+def _limits(nice: int = 0) -> None:  # runs in the child, before exec
+    if nice:
+        os.nice(nice)
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
@@ -117,7 +120,7 @@ def check_tools() -> str | None:
 
 def compile_tex(
     workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S, *, single_pass: bool = False,
-    between_passes: Callable[[], None] | None = None,
+    between_passes: Callable[[], None] | None = None, nice: int = 0,
 ) -> CompileResult:
     """Run latexmk (or one pdflatex pass) on ``workdir/tex_name`` in the sandbox.
 
@@ -125,6 +128,9 @@ def compile_tex(
     finds that another pass is needed (a cold build: cross-references unresolved):
     the first pass has the final page breaks already, and a caller may start work
     on its PDF while the next pass runs. latexmk then goes on as it would have.
+
+    ``nice`` lowers the run's priority: a short document compiled beside a long one
+    should not slow down the long one, whose end the whole build waits for.
     """
     started = time.monotonic()
     deadline = started + timeout
@@ -137,7 +143,7 @@ def compile_tex(
     log_path = workdir / (Path(tex_name).stem + ".log")
     pdf = workdir / (Path(tex_name).stem + ".pdf")
     for number, command in enumerate(commands):
-        returncode, stdout, timed_out = _run(command, workdir, deadline - time.monotonic())
+        returncode, stdout, timed_out = _run(command, workdir, deadline - time.monotonic(), nice)
         if timed_out or returncode == 0 or number == len(commands) - 1:
             break
         if NEEDS_MORE_PASSES not in stdout or not pdf.exists() or first_error(_read(log_path)):
@@ -157,7 +163,8 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _run(command: list[str], workdir: Path, timeout: float) -> tuple[int, bytes, bool]:
+def _run(command: list[str], workdir: Path, timeout: float,
+         nice: int = 0) -> tuple[int, bytes, bool]:  # fmt: skip
     """One sandboxed process (group): its exit code, its output, whether it timed out."""
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(
@@ -168,7 +175,7 @@ def _run(command: list[str], workdir: Path, timeout: float) -> tuple[int, bytes,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_limits,
+            preexec_fn=partial(_limits, nice),
         )
         timed_out = False
         stdout = b""

@@ -29,6 +29,7 @@ from booklet.render import environment, render
 from booklet.views import Views
 
 STYLE_FILES = ("abstractbook.sty",)
+BACKGROUND_NICE = 5
 
 
 class TypesetFailure(Exception):
@@ -176,9 +177,12 @@ class BuildContext:
             shutil.copyfile(aux, draft_aux)
             on_draft(Compiled(name, draft_pdf, draft_aux, work / f"{name}.tex", 0.0, draft=True))
 
+        single = rendered.document.single_pass
         result = tex.compile_tex(
-            work, f"{name}.tex", single_pass=rendered.document.single_pass,
+            work, f"{name}.tex", single_pass=single,
             between_passes=between_passes if on_draft is not None else None,
+            # short documents (handouts, stamps) give way to the booklet's passes
+            nice=BACKGROUND_NICE if single and self.jobs > 1 else 0,
         )  # fmt: skip
         if not result.ok:
             raise self._failure(name, tex_path, rendered.text, result)
