@@ -87,6 +87,12 @@ class Product(Protocol):
     A product may also name the mark-up ``formats`` it needs besides LaTeX
     (``html``, ``plain``): the exports have no LaTeX documents and write their
     files in ``finish`` from those.
+
+    A product may also start ahead: ``early(ctx, draft, need)`` gets the first pass
+    of one of its documents when TeX needs more (``need(name)`` waits for another of
+    its documents), runs beside the next passes, and returns what ``finish`` finds
+    in ``ctx.early[name]`` (the proofs: cut from the draft, kept aside). It must
+    write nothing into OUT: the build may still fail.
     """
 
     name: str
