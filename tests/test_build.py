@@ -236,3 +236,12 @@ def test_outputs_are_readable_by_others(reference_build: Path) -> None:
     """Organisers put the PDFs on a web server: they must not be private (mkstemp's 0600)."""
     for path in [reference_build / "booklet.pdf", *(reference_build / "proofs").glob("*.pdf")]:
         assert path.stat().st_mode & 0o044 == 0o044, path
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(
+    jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--out", str(tmp_path / "out"), "--jobs", jobs]) == 2
+    assert f"--jobs: expected a whole number of at least 1, not '{jobs}'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

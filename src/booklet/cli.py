@@ -37,6 +37,17 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="booklet",
@@ -47,7 +58,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     check = commands.add_parser("check", help="validate the content and report problems")
-    check.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    check.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="the content folder: event.yaml, contributions/*.md (default: content)")
 
     build = commands.add_parser("build", help="typeset documents into OUT")
     build.add_argument(
@@ -56,8 +68,11 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="TARGET",
         help=f"what to build: {', '.join(TARGETS)} (default: booklet)",
     )
-    build.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    build.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="the content folder: event.yaml, contributions/*.md (default: content)")
+    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                       help="where the documents go; DIR/src holds their LaTeX, DIR/.work "
+                       "what the next build reuses (default: build)")
     build.add_argument(
         "--templates", type=Path, default=None, metavar="DIR",
         help="a folder of templates that override the defaults (default: DIR/templates "
@@ -71,7 +86,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true",
                        help="say how long each stage took and what was up to date")
     build.add_argument(
-        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+        "-j", "--jobs", type=positive, default=min(4, os.cpu_count() or 1), metavar="N",
         help="compile up to N documents at once (default: the number of cores, at most 4)",
     )  # fmt: skip
 
@@ -94,7 +109,8 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("format", choices=IMPORT_FORMATS, metavar="FORMAT",
                          help=f"the source's format: {', '.join(IMPORT_FORMATS)}")
     imports.add_argument("source", type=Path, metavar="SOURCE")
-    imports.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    imports.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                         help="the content folder to write (default: content)")
     imports.add_argument("--mapping", type=Path, default=None, metavar="FILE",
                          help="csv: which column holds what (default: SOURCE's name with "
                          ".mapping.yaml, when it exists)")  # fmt: skip
