@@ -184,3 +184,17 @@ def test_html_keeps_both_notations_of_mathematics() -> None:
     assert html_to_markdown([html], math=False) == [
         "Let \\\\(x\\^2\\\\) and *\\$y\\$*; 3 \\< 4.\n\nDone\n"
     ]
+
+
+def test_a_contribution_without_ids_is_named_by_its_title(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = json.loads(CONTRIBUTIONS.read_text(encoding="utf-8"))
+    poster = export["results"][0]["contributions"][3]  # unscheduled, authors but no speakers
+    for key in ("id", "db_id", "friendly_id", "code"):
+        poster.pop(key, None)
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(export), encoding="utf-8")
+    _, err = run_import(capsys, "indico", source, "--content", tmp_path / "content")
+    assert "None" not in err
+    assert "(listed as unscheduled): 'A contribution not yet in the timetable'" in err

@@ -77,6 +77,19 @@ def _at(obj: Any, origin: Origin) -> Origin:
     return Origin(origin.path, getattr(obj, "line", origin.line))
 
 
+def _friendly(item: dict) -> str | None:
+    """The id Indico shows for a contribution, or None when the export gives none."""
+    found = next((item[key] for key in ("friendly_id", "id", "code", "db_id")
+                  if item.get(key) not in (None, "")), None)  # fmt: skip
+    return None if found is None else str(found)
+
+
+def _short(item: dict) -> str:
+    """A contribution in a list of them: its id, or its title when it has none."""
+    friendly = _friendly(item)
+    return friendly if friendly is not None else f"'{_text(item.get('title'))[:40]}'"
+
+
 def _dicts(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -199,9 +212,10 @@ class _Reader:
         return self.by_title[title]
 
     def _talk(self, item: dict, session: str | None, block: dict | None) -> Talk:
-        friendly = item.get("friendly_id", item.get("id"))
+        friendly = _friendly(item)
         title = _text(item.get("title"))
-        describe = f"contribution {str(friendly)[:40]} '{title[:60]}'"
+        named = f"contribution {friendly[:40]}" if friendly is not None else "a contribution"
+        describe = f"{named} '{title[:60]}'" if title else named
         origin = _at(item, self.origin)
         if session is None and _text(item.get("session")):
             session = self._session_by_title(_text(item.get("session")))
@@ -212,7 +226,7 @@ class _Reader:
             comparable = start and end and (start.tzinfo is None) == (end.tzinfo is None)
             duration = int((end - start).total_seconds() // 60) if comparable else None
         if start is None:
-            self.unscheduled.append(str(friendly))
+            self.unscheduled.append(_short(item))
         if _text(item.get("track")):
             self.tracks += 1
         if _dicts(item.get("subContributions")):
@@ -247,7 +261,7 @@ class _Reader:
         authors = _dicts(item.get("primaryauthors")) or _dicts(item.get("primary_authors"))
         speakers = self._people(authors, origin, describe)
         if speakers:
-            self.authors_as_speakers.append(str(item.get("friendly_id", item.get("id"))))
+            self.authors_as_speakers.append(_short(item))
         else:
             self.diags.warning(origin, f"{FMT}: {describe}: no speakers and no primary authors; "
                                "written without speakers")  # fmt: skip
