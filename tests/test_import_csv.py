@@ -168,3 +168,16 @@ def test_a_quoted_cell_never_closed_is_an_error_and_nothing_is_written(
     status, err = run_import(capsys, "csv", source, "--content", content)
     assert status == 0, err
     assert [c.title for c in load(content).contributions] == ['A "quoted" title', '5" screens']
+
+
+def test_a_binary_file_is_refused_without_echoing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "sheet.csv"
+    zipped = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x1b[31m"  # an .xlsx begins so
+    sheet.write_bytes(zipped + bytes(range(256)))
+    status, err = run_import(capsys, "csv", sheet, "--content", tmp_path / "content")
+    assert status != 0
+    assert "sheet.csv:1: error: csv: this is not a text file (it holds NUL bytes)" in err
+    assert "\x1b" not in err and "\x00" not in err
+    assert not (tmp_path / "content").exists()

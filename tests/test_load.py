@@ -360,3 +360,10 @@ def test_parallel_sessions_are_listed_one_heading_each(content_copy: Path) -> No
     assert [e.label for e in parallel.entries] == ["contribution-11", "contribution-12"]
     # the booklet's abstracts follow the programme: session by session
     assert [c.id for c in views.in_programme_order()] == ["1", "2", "3", "11", "12", "4", "5", "6"]
+
+
+def test_messages_show_control_characters_instead_of_sending_them() -> None:
+    from booklet.diagnostics import Diagnostic, Origin
+
+    line = str(Diagnostic(Origin(Path("talk.md"), 3), "error", "title '\x1b]0;pwned\x07x\x9b'"))
+    assert line == "talk.md:3: error: title '\\x1b]0;pwned\\x07x\\x9b'"

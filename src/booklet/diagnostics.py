@@ -8,6 +8,7 @@ on, so that one run reports every problem at once.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,16 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.level}: {self.message}"
+        # what a message quotes from the content (or a file that is not text) must not
+        # drive the terminal: control characters are shown, not sent
+        return UNPRINTABLE.sub(_shown, f"{self.origin}: {self.level}: {self.message}")
+
+
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
 
 
 @dataclass

@@ -129,6 +129,10 @@ def decode(data: bytes, path: Path, encoding: str | None, diags: Diagnostics) ->
             return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if b"\x00" in data[:65536]:  # text never holds NUL; a spreadsheet's own format does
+        diags.error(Origin(path), f"{FMT}: this is not a text file (it holds NUL bytes): "
+                    "save the sheet as CSV (comma-separated values, UTF-8)")  # fmt: skip
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
