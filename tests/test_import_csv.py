@@ -181,3 +181,19 @@ def test_a_binary_file_is_refused_without_echoing_it(
     assert "sheet.csv:1: error: csv: this is not a text file (it holds NUL bytes)" in err
     assert "\x1b" not in err and "\x00" not in err
     assert not (tmp_path / "content").exists()
+
+
+@pytest.mark.parametrize("session", ["Unscheduled", "Day 2024-05-23"])
+def test_a_session_named_like_the_files_of_talks_without_one_gets_another_id(
+    session: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"id,title,speakers,session\n1,A talk,Ada Lovelace,{session}\n",
+                     encoding="utf-8")  # fmt: skip
+    content = tmp_path / "content"
+    status, err = run_import(capsys, "csv", sheet, "--content", content)
+    assert status == 0, err
+    programme = load(content)  # the loader refuses 'unscheduled' and 'day-…' as session ids
+    assert [(s.title, s.id.endswith("-session")) for s in programme.event.sessions] == [
+        (session, True)]
+    assert by_id(programme)["1"].session == programme.event.sessions[0].id

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from booklet.diagnostics import Diagnostics, Origin
-from booklet.importers.ids import slug
+from booklet.importers.ids import session_slug
 from booklet.importers.names import split_name
 from booklet.importers.records import Imported, ImportedEvent, ImportedSession, Person, Talk
 from booklet.importers.text import clean, looks_like_html, one_line
@@ -371,7 +371,7 @@ class _Rows:
             sid = self.imported[key]
             self.sessions.setdefault(sid, ImportedSession(sid, value))
         elif key not in self.known:
-            sid = slug(value, f"session-{len(self.sessions) + 1}")
+            sid = session_slug(value, f"session-{len(self.sessions) + 1}")
             while sid.casefold() in self.known:
                 sid = f"{sid[:58]}-{len(self.sessions) + 2}"
             self.known[key] = self.imported[key] = self.known[sid.casefold()] = sid

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from booklet.diagnostics import Diagnostics, Origin
-from booklet.importers.ids import slug
+from booklet.importers.ids import session_slug, slug
 from booklet.importers.jsonsource import JsonObject, load_json
 from booklet.importers.names import split_name
 from booklet.importers.records import Imported, ImportedEvent, ImportedSession, Person, Talk
@@ -166,7 +166,7 @@ class _Reader:
 
     def _session(self, start: datetime | None, room: str, track: str) -> str | None:
         if self.mode == "track" and track:
-            sid = slug(track, f"track-{len(self.sessions) + 1}")
+            sid = session_slug(track, f"track-{len(self.sessions) + 1}")
             self.sessions.setdefault(sid, ImportedSession(sid, track))
             return sid
         if self.mode == "room-day" and room and start is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from booklet.load.event import GROUP_KEYS
 from booklet.load.fields import RESERVED_NAMES, SAFE_ID
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -37,6 +38,15 @@ def slug(text: str, fallback: str) -> str:
     value = UNSAFE.sub("-", ascii_text.lower()).strip("-_")[:MAX_ID].strip("-_")
     if not value or not is_safe(value):
         value = f"{value}_" if value and is_safe(f"{value}_") else fallback
+    return value
+
+
+def session_slug(text: str, fallback: str) -> str:
+    """A session id made from free text; never one of the names that the handouts and
+    slides of talks without a session take (``unscheduled``, ``day-2024-05-23``)."""
+    value = slug(text, fallback)
+    if GROUP_KEYS.fullmatch(value.casefold()):
+        value = f"{value[: MAX_ID - 8]}-session"
     return value
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from booklet.diagnostics import Diagnostics, Origin
-from booklet.importers.ids import as_id, slug
+from booklet.importers.ids import as_id, session_slug, slug
 from booklet.importers.jsonsource import load_json
 from booklet.importers.names import split_name
 from booklet.importers.records import Imported, ImportedEvent, ImportedSession, Person, Talk
@@ -204,7 +204,7 @@ class _Reader:
 
     def _session_by_title(self, title: str) -> str:
         if title not in self.by_title:
-            sid = slug(title, f"session-{len(self.by_title) + 1}")
+            sid = session_slug(title, f"session-{len(self.by_title) + 1}")
             while sid in self.sessions:
                 sid = f"{sid[:58]}-{len(self.sessions) + 1}"
             self.by_title[title] = sid
