@@ -97,9 +97,9 @@ def latexmk_command(tex_name: str, *options: str) -> list[str]:
     ]  # fmt: skip
 
 
-# latexmk stopped by ``$max_repeat`` although pdflatex succeeded: another pass is due
+# latexmk runs pdflatex once; when another pass is due it stops and exits non-zero
+# ("'pdflatex' needed too many passes") although pdflatex succeeded
 FIRST_PASS_ONLY = ("-e", "$max_repeat=1")
-NEEDS_MORE_PASSES = b"needed too many passes"
 
 
 def single_pass_command(tex_name: str) -> list[str]:
@@ -132,7 +132,7 @@ def compile_tex(
     ``nice`` lowers the run's priority: a short document compiled beside a long one
     should not slow down the long one, whose end the whole build waits for.
     """
-    started = time.monotonic()
+    started, wall_start = time.monotonic(), time.time()
     deadline = started + timeout
     if single_pass:
         commands = [single_pass_command(tex_name)]
@@ -146,8 +146,8 @@ def compile_tex(
         returncode, stdout, timed_out = _run(command, workdir, deadline - time.monotonic(), nice)
         if timed_out or returncode == 0 or number == len(commands) - 1:
             break
-        if NEEDS_MORE_PASSES not in stdout or not pdf.exists() or first_error(_read(log_path)):
-            break  # a real failure
+        if not _written_since(pdf, wall_start) or first_error(_read(log_path)):
+            break  # a real failure: no new PDF, or TeX's error
         assert between_passes is not None
         between_passes()
     seconds = time.monotonic() - started
@@ -157,6 +157,13 @@ def compile_tex(
     ok = returncode == 0 and not timed_out and pdf.exists()
     error = None if ok else first_error(log)
     return CompileResult(ok, pdf if ok else None, log, seconds, timed_out, error)
+
+
+def _written_since(path: Path, moment: float) -> bool:
+    try:
+        return path.stat().st_mtime >= moment - 1  # file times may be coarser than ours
+    except OSError:
+        return False
 
 
 def _read(path: Path) -> str:
