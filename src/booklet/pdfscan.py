@@ -94,7 +94,7 @@ class _Walker:
 
     def page(self, number: int, page: pikepdf.Page) -> PageScan:
         result = PageScan(number)
-        resources = _inherited(page.obj, "/Resources")
+        resources = inherited(page.obj, "/Resources")
         try:
             instructions = pikepdf.parse_content_stream(page)
         except pikepdf.PdfError:
@@ -204,17 +204,6 @@ class _Walker:
         return self.image_colours[key]
 
 
-def _inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
-    node: pikepdf.Object | None = page
-    for _ in range(64):  # a page tree deeper than this is broken
-        if node is None or not isinstance(node, pikepdf.Dictionary):
-            return None
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-    return None
-
-
 def _resource(resources: pikepdf.Object | None, kind: str,
               name: pikepdf.Object) -> pikepdf.Object | None:
     if not isinstance(resources, pikepdf.Dictionary) or not isinstance(name, pikepdf.Name):
@@ -321,8 +310,8 @@ def inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
     return None
 
 
-# What a drawing does not depend on: links back into the page tree, and a font's subset
-# (its glyph data, widths, encoding of the glyphs used), which holds the glyphs it draws.
+# What a drawing does not depend on: links back into the page tree, a stream's length.
+# (Fonts are compared by name alone: see _font.)
 _NOT_DRAWN = frozenset({"/Parent", "/P", "/StructParents", "/Length"})
 SUBSET_PREFIX = re.compile(r"^/[A-Z]{6}\+")
 RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading",

@@ -78,7 +78,6 @@ class Compiled:
     tex: Path  # the kept source in OUT/src/
     seconds: float
     skipped: bool = False  # already up to date: TeX did not run
-    draft: bool = False  # the first of several passes (see BuildContext.compile)
 
 
 class Product(Protocol):
@@ -181,7 +180,7 @@ class BuildContext:
             assert on_draft is not None
             os.replace(pdf, draft_pdf)  # the next pass writes a new file; this one stays whole
             shutil.copyfile(aux, draft_aux)
-            on_draft(Compiled(name, draft_pdf, draft_aux, work / f"{name}.tex", 0.0, draft=True))
+            on_draft(Compiled(name, draft_pdf, draft_aux, work / f"{name}.tex", 0.0))
 
         single = rendered.document.single_pass
         result = tex.compile_tex(
