@@ -103,9 +103,8 @@ def build(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     for product in products:
         result.outputs[product.name] = product.finish(ctx, compiled)
         clock.lap(f"finish {product.name}")
-    for done in compiled.values():  # the first passes handed to products are used up
-        for draft in ("draft.pdf", "draft.aux"):
-            done.pdf.with_name(f"{done.name}.{draft}").unlink(missing_ok=True)
+    for name in compiled:  # the first passes handed to products are used up
+        ctx.discard_draft(name)
     result.notes = ctx.notes
     return result
 

@@ -163,9 +163,7 @@ class BuildContext:
         name = rendered.document.name
         work = rendered.work
         pdf, aux = work / f"{name}.pdf", work / f"{name}.aux"
-        draft_pdf, draft_aux = work / f"{name}.draft.pdf", work / f"{name}.draft.aux"
-        draft_pdf.unlink(missing_ok=True)
-        draft_aux.unlink(missing_ok=True)
+        draft_pdf, draft_aux = self.discard_draft(name)
         stamp = work / f"{name}.done"  # the digest of the last source that compiled
         styles = "".join((work / s).read_text(encoding="utf-8")
                          for s in rendered.document.styles)  # fmt: skip
@@ -194,6 +192,15 @@ class BuildContext:
         write_text(stamp, digest)
         self.keep_source(rendered)
         return Compiled(name, pdf, aux, tex_path, result.seconds)
+
+    def discard_draft(self, name: str) -> tuple[Path, Path]:
+        """Remove the first pass a document's last compile handed over (used up once the
+        build ends); the paths it takes, PDF and .aux."""
+        work = self.work_dir(name)
+        paths = (work / f"{name}.draft.pdf", work / f"{name}.draft.aux")
+        for path in paths:
+            path.unlink(missing_ok=True)
+        return paths
 
     def template_file(self, name: str) -> Path:
         _, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
