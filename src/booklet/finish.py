@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -73,12 +74,21 @@ def split_by_labels(source: Path, aux: Path, folder: Path,
     return [p.dest for p in pieces]
 
 
+# Cutting a proof costs about three fifths of rendering its thumbnail (file included):
+# the processes that cut also render this share of the thumbnails, when done cutting.
+CUTTERS_RENDER = 0.2
+
+
 def cut_and_render(
     source: Path, pieces: list[Piece], stamps: Path | None,
     pages: Mapping[Path, int], width: int, jobs: int = 1,
 ) -> None:
     """Cut ``pieces`` and render thumbnails of ``pages`` of ``source``, sharing ``jobs``
-    processes between the two kinds of work (each is a few milliseconds per item)."""
+    processes between the two kinds of work (each is a few milliseconds per item).
+
+    Half the processes cut while the others render: each kind writes into its own
+    folder, and a file system creates the files of one folder one at a time (two
+    processes writing into one folder take nearly as long as one; into two, half)."""
     items = list(pages.items())
     if not pieces and not items:
         return
@@ -86,15 +96,25 @@ def cut_and_render(
         _cut(source, pieces, stamps, None)
         _render(source, items, width)
         return
-    cut_size = max(1, -(-len(pieces) // jobs))
-    render_size = max(1, -(-len(items) // jobs))
+    cutters = max(1, jobs // 2) if pieces else 0
+    renderers = max(1, jobs - cutters)
+    split = len(items) - int(len(items) * CUTTERS_RENDER) if cutters else len(items)
     with ProcessPoolExecutor(max_workers=jobs, initializer=WORKER_START) as pool:
-        futures = [pool.submit(_cut, source, pieces[i : i + cut_size], stamps, None)
-                   for i in range(0, len(pieces), cut_size)]
-        futures += [pool.submit(_render, source, items[i : i + render_size], width)
-                    for i in range(0, len(items), render_size)]
+        futures = [pool.submit(_cut, source, chunk, stamps, None)
+                   for chunk in _chunks(pieces, cutters)]  # fmt: skip
+        futures += [pool.submit(_render, source, chunk, width)
+                    for chunk in _chunks(items[:split], renderers)
+                    + _chunks(items[split:], cutters)]  # fmt: skip
         for future in futures:
             future.result()
+
+
+def _chunks(items: list[Any], parts: int) -> list[list[Any]]:
+    """``items`` in ``parts`` runs of (nearly) equal length; none empty."""
+    if not items or parts < 1:
+        return []
+    size = -(-len(items) // parts)
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
