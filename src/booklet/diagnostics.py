@@ -52,10 +52,11 @@ class Diagnostic:
     def __str__(self) -> str:
         # what a message quotes from the content (or a file that is not text) must not
         # drive the terminal: control characters are shown, not sent
-        return UNPRINTABLE.sub(_shown, f"{self.origin}: {self.level}: {self.message}")
+        return CONTROLS.sub(_shown, f"{self.origin}: {self.level}: {self.message}")
 
 
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode's control characters (category Cc) but the line feed and the tab
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _shown(match: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from booklet.diagnostics import Diagnostics, Origin
+from booklet.diagnostics import CONTROLS, Diagnostics, Origin
 from booklet.load.yamlsource import YamlList, YamlMap
 from booklet.markup.charset import normalize_spaces
 
@@ -26,8 +26,6 @@ INVISIBLE = {
     "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
 }  # fmt: skip
 INVISIBLE_CHARS = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
-# Unicode's control characters (category Cc) but the line feed and the tab
-CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
