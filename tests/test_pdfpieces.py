@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from PIL import Image
 
-from booklet.finish import Piece, cut
+from booklet.finish import Piece, cut, cut_and_render
 from booklet.pdfpieces import PieceWriter
 from pdfread import page_texts
 
@@ -126,3 +127,37 @@ def test_reference_proofs_are_valid_with_embedded_fonts(reference_build: Path):
         assert all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
         with pikepdf.open(proof) as pdf:
             assert pdf.Root.get("/Lang") is not None  # the booklet's language, for readers
+
+
+def test_cutting_and_thumbnails_shared_between_processes_miss_nothing(tmp_path: Path) -> None:
+    """Many proofs and thumbnails on two processes (the cutter joins the renderer when
+    done): every file is written once, and as one process writes it."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))  # fmt: skip
+    count = 70  # 140 items: above the count where the work is shared
+    for n in range(1, count + 1):
+        page = _text_page(pdf, f"Page {n}", font, y=100 + 8 * n)  # each page drawn otherwise
+        page.MediaBox = pikepdf.Array(A4)
+        pdf.pages.append(pikepdf.Page(page))
+    source = tmp_path / "source.pdf"
+    pdf.save(source)
+    runs = {}
+    for jobs in (1, 2):
+        folder = tmp_path / f"jobs{jobs}"
+        pieces = [Piece(folder / f"{n}.pdf", n, n, title=f"Page {n}") for n in range(1, count + 1)]
+        thumbs = {folder / "thumbnails" / f"{n}.png": n for n in range(1, count + 1)}
+        cut_and_render(source, pieces, None, thumbs, 60, jobs=jobs)
+        assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
+            f"{n}.pdf" for n in range(1, count + 1))  # no temporary file left behind
+        assert sorted(folder.joinpath("thumbnails").iterdir()) == sorted(thumbs)
+        runs[jobs] = folder
+    for n in range(1, count + 1):
+        assert [t.strip() for t in page_texts(runs[2] / f"{n}.pdf")] == [f"Page {n}"]
+        one, two = (Image.open(runs[j] / "thumbnails" / f"{n}.png") for j in (1, 2))
+        assert two.size == (60, 85)
+        assert one.convert("L").tobytes() == two.convert("L").tobytes()
+        rgb = two.convert("RGB").tobytes()
+        pixels = set(zip(rgb[0::3], rgb[1::3], rgb[2::3], strict=True))
+        assert all(r == g == b for r, g, b in pixels)  # gray: nothing in colour
+        assert (255, 255, 255) in pixels and min(pixels)[0] < 160  # text on white

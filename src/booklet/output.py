@@ -27,9 +27,15 @@ FILE_MODE = _file_mode()
 
 
 def _create_beside(path: Path) -> tuple[int, Path]:
-    """A new empty file next to ``path``, with the mode ``path`` should have."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """A new empty file next to ``path``, with the mode ``path`` should have.
+
+    The folder is made only when missing: ``mkdir`` of a folder that exists still
+    locks its parent, and processes writing many files side by side would queue on it."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.fchmod(fd, FILE_MODE)
     return fd, Path(tmp)
 
@@ -66,8 +72,11 @@ def write_text(path: Path, text: str) -> bool:
 
 def move_into_place(source: Path, dest: Path) -> None:
     """Move a finished file (written aside, on the same file system) to ``dest`` at once."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(source, dest)
+    try:
+        os.replace(source, dest)
+    except FileNotFoundError:  # the folder is missing (made only then: see _create_beside)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, dest)
 
 
 def install(source: Path, dest: Path) -> bool:
