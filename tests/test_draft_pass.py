@@ -119,15 +119,17 @@ def test_a_failing_first_pass_hands_nothing_over(tmp_path: Path) -> None:
 
 
 class CutSpy:
-    """Records which PDF each call of the proofs' cutter read, and how many proofs it cut."""
+    """Records which PDF each call of the proofs' cutter read, how many proofs it cut and
+    how many thumbnails it rendered."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: list[tuple[str, int]] = []
+        self.calls: list[tuple[str, int, int]] = []
         real = proofs_module.cut_and_render
 
-        def spy(source: Path, pieces: list, *args: object, **kwargs: object) -> None:
-            self.calls.append((source.name, len(pieces)))
-            real(source, pieces, *args, **kwargs)  # type: ignore[arg-type]
+        def spy(source: Path, pieces: list, stamps: Path, pages: dict, *args: object,
+                **kwargs: object) -> None:  # fmt: skip
+            self.calls.append((source.name, len(pieces), len(pages)))
+            real(source, pieces, stamps, pages, *args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(proofs_module, "cut_and_render", spy)
 
@@ -151,7 +153,7 @@ def test_a_cold_build_cuts_the_proofs_from_the_first_pass(
     spy = CutSpy(monkeypatch)
     build(content_copy, tmp_path / "out", "-j", "2")
     # all six cut from the draft while the last pass ran; the final pass confirmed them all
-    assert spy.calls == [("booklet.draft.pdf", 6), ("booklet.pdf", 0)]
+    assert spy.calls == [("booklet.draft.pdf", 6, 6), ("booklet.pdf", 0, 0)]
     booklet = [flat(t) for t in page_texts(tmp_path / "out" / "booklet.pdf")]
     for cid, pages in proof_texts(tmp_path / "out").items():
         pages = [flat(re.sub(r"PROOF · contribution \S+ · [\d-]+", "", t)) for t in pages]
@@ -171,7 +173,7 @@ def test_proofs_the_final_pass_draws_otherwise_are_cut_again(
 
     monkeypatch.setattr(proofs_module, "drawing_digest", drawn_otherwise)
     build(content_copy, tmp_path / "out", "-j", "2")
-    assert spy.calls == [("booklet.draft.pdf", 6), ("booklet.pdf", 6)]
+    assert spy.calls == [("booklet.draft.pdf", 6, 6), ("booklet.pdf", 6, 6)]
     fresh = tmp_path / "fresh"
     build(content_copy, fresh, "-j", "1")
     assert proof_texts(tmp_path / "out") == proof_texts(fresh)
@@ -182,7 +184,7 @@ def test_one_job_cuts_the_proofs_once_from_the_final_booklet(
 ) -> None:
     spy = CutSpy(monkeypatch)
     build(content_copy, tmp_path / "out", "-j", "1")
-    assert spy.calls == [("booklet.pdf", 6)]
+    assert spy.calls == [("booklet.pdf", 6, 6)]
 
 
 def test_proofs_cut_early_stay_aside_when_the_last_pass_fails(
@@ -214,3 +216,28 @@ def test_an_edited_abstract_renders_its_thumbnail_only(content_copy: Path, tmp_p
     after = {p.stem: (p.stat().st_mtime_ns, p.read_bytes()) for p in thumbnails.glob("*.png")}
     assert [cid for cid in IDS if after[cid] != before[cid]] == ["4"]
     assert after["4"][1] != before["4"][1]  # it shows the new sentence
+
+
+def test_proofs_stamped_another_day_keep_their_thumbnails(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamp carries the build date: the next day every proof is stamped again, but
+    the thumbnails show the booklet's pages, which did not change."""
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716422400")  # 2024-05-23
+    build(content_copy, out, "-j", "2")
+    thumbnails = out / "proofs" / "thumbnails"
+    before = {p.stem: p.stat().st_mtime_ns for p in thumbnails.glob("*.png")}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716508800")  # the next day
+    spy = CutSpy(monkeypatch)
+    build(content_copy, out, "-j", "2")
+    assert spy.calls == [("booklet.pdf", 6, 0)]  # every proof, no thumbnail
+    for cid in IDS:
+        assert "2024-05-24" in page_texts(out / "proofs" / f"{cid}.pdf")[0]
+    assert {p.stem: p.stat().st_mtime_ns for p in thumbnails.glob("*.png")} == before
+
+    (content_copy / "contributions" / "006.md").unlink()  # a withdrawn talk
+    build(content_copy, out, "-j", "2")
+    remaining = sorted(p.stem for p in thumbnails.glob("*.png"))
+    assert remaining == sorted(p.stem for p in (out / "proofs").glob("*.pdf"))
+    assert "6" not in remaining

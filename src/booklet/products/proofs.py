@@ -47,15 +47,10 @@ class Plan:
 
     folder: Path
     pieces: list[Piece]
-    keys: dict[Path, str]
+    keys: dict[Path, str]  # proof -> what it depends on
     todo: list[Piece]  # pieces whose file is missing or out of date
-
-    def thumbnails(self, todo: list[Piece]) -> dict[Path, int]:
-        """Thumbnail -> booklet page, for the pieces of ``todo`` and any thumbnail missing."""
-        changed = {p.dest for p in todo}
-        thumbs = {p: thumbnail(p.dest) for p in self.pieces}
-        return {thumbs[p]: p.first for p in self.pieces
-                if p.dest in changed or not thumbs[p].exists()}  # fmt: skip
+    shown: dict[Path, str]  # thumbnail -> what it shows (its booklet page: no stamp)
+    thumbnails: dict[Path, int]  # thumbnail -> booklet page, for those missing or out of date
 
 
 def thumbnail(proof: Path) -> Path:
@@ -64,34 +59,45 @@ def thumbnail(proof: Path) -> Path:
 
 @dataclass(frozen=True)
 class EarlyProofs:
-    """Proofs cut from the booklet's first pass while its last pass ran, kept aside
-    (``staged``) until the final booklet confirms them."""
+    """Proofs and thumbnails made from the booklet's first pass while its last pass ran,
+    kept aside until the final booklet confirms them."""
 
-    staged: dict[Path, Piece]  # proof -> the piece written aside, on the draft's pages
-    keys: dict[Path, str]
-    drawings: dict[int, bytes]  # the draft's pages that were cut -> what they draw
+    plan: Plan  # made from the first pass
+    staged: dict[Path, Path]  # proof or thumbnail -> the file written aside
+    drawings: dict[int, bytes]  # the first pass's pages that were used -> what they draw
 
     def standing(self, final: Path, plan: Plan) -> set[Path]:
-        """The proofs cut early that the final booklet confirms: same key (so the same
-        pages and stamp), and those pages drawn alike in both passes."""
-        same = [p for p in plan.todo if p.dest in self.staged
-                and self.keys.get(p.dest) == plan.keys[p.dest]]  # fmt: skip
-        if not same:
+        """The proofs and thumbnails made early that the final booklet confirms: same key
+        (so the same pages, and for a proof the same stamp), and those pages drawn alike
+        in both passes."""
+        early = self.plan
+        wanted: dict[Path, range] = {}
+        for p in plan.todo:
+            if p.dest in self.staged and early.keys.get(p.dest) == plan.keys[p.dest]:
+                wanted[p.dest] = range(p.first, p.last + 1)
+        for thumb, page in plan.thumbnails.items():
+            if thumb in self.staged and early.shown.get(thumb) == plan.shown[thumb]:
+                wanted[thumb] = range(page, page + 1)
+        if not wanted:
             return set()
         fonts: FontCache = {}
+        drawn: dict[int, bytes] = {}
         with pikepdf.open(final) as booklet:
             pages = booklet.pages
-            return {p.dest for p in same
-                    if all(p.last <= len(pages) and self.drawings.get(n)
-                           == drawing_digest(pages[n - 1].obj, fonts)
-                           for n in range(p.first, p.last + 1))}  # fmt: skip
 
-    def install(self, proofs: set[Path]) -> None:
-        """Move these proofs and their thumbnails into place."""
-        for dest in proofs:
-            staged = self.staged[dest].dest
-            move_into_place(staged, dest)
-            move_into_place(thumbnail(staged), thumbnail(dest))
+            def alike(n: int) -> bool:
+                if n > len(pages):
+                    return False
+                if n not in drawn:
+                    drawn[n] = drawing_digest(pages[n - 1].obj, fonts)
+                return self.drawings.get(n) == drawn[n]
+
+            return {path for path, numbers in wanted.items() if all(map(alike, numbers))}
+
+    def install(self, confirmed: set[Path]) -> None:
+        """Move these proofs and thumbnails into place."""
+        for dest in confirmed:
+            move_into_place(self.staged[dest], dest)
 
 
 class Proofs:
@@ -111,15 +117,17 @@ class Proofs:
         plan = self.plan(ctx, draft.tex, draft.aux)
         staging = ctx.work_dir("proofs") / "staged"
         shutil.rmtree(staging, ignore_errors=True)
-        staged = {p.dest: replace(p, dest=staging / p.dest.name) for p in plan.todo}
-        pages = {thumbnail(piece.dest): piece.first for piece in staged.values()}
+        pieces = [replace(p, dest=staging / p.dest.name) for p in plan.todo]
+        pages = {staging / "thumbnails" / t.name: n for t, n in plan.thumbnails.items()}
         # one process: the other core is busy with the booklet's next pass
-        cut_and_render(draft.pdf, list(staged.values()), stamps.pdf, pages, THUMBNAIL_WIDTH)
+        cut_and_render(draft.pdf, pieces, stamps.pdf, pages, THUMBNAIL_WIDTH)
+        staged = {p.dest: aside.dest for p, aside in zip(plan.todo, pieces, strict=True)}
+        staged.update(zip(plan.thumbnails, pages, strict=True))
+        used = {n for p in plan.todo for n in range(p.first, p.last + 1)} | set(pages.values())
         fonts: FontCache = {}
         with pikepdf.open(draft.pdf) as pdf:
-            drawings = {n: drawing_digest(pdf.pages[n - 1].obj, fonts)
-                        for p in plan.todo for n in range(p.first, p.last + 1)}  # fmt: skip
-        return EarlyProofs(staged, plan.keys, drawings)
+            drawings = {n: drawing_digest(pdf.pages[n - 1].obj, fonts) for n in used}
+        return EarlyProofs(plan, staged, drawings)
 
     def plan(self, ctx: BuildContext, booklet_tex: Path, booklet_aux: Path) -> Plan:
         views = ctx.views
@@ -132,29 +140,37 @@ class Proofs:
             for n, c in enumerate(contributions)
         ]
         old = _read_manifest(ctx.work_dir("proofs") / "manifest.json")
-        keys = piece_keys(booklet_tex, pieces, stamps_context(views)["stamps"],
-                          [c.id for c in contributions])  # fmt: skip
-        todo = [p for p in pieces if old.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
-        return Plan(folder, pieces, keys, todo)
+        stamps = stamps_context(views)["stamps"]
+        keys, shown = piece_keys(booklet_tex, pieces, stamps, [c.id for c in contributions])
+        made = old["proofs"]
+        todo = [p for p in pieces if made.get(str(p.dest)) != keys[p.dest] or not p.dest.exists()]
+        thumbnails = {}
+        for p in pieces:
+            thumb = thumbnail(p.dest)
+            if old["thumbnails"].get(str(thumb)) != shown[thumb] or not thumb.exists():
+                thumbnails[thumb] = p.first
+        return Plan(folder, pieces, keys, todo, shown, thumbnails)
 
     def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
         booklet = compiled[BOOKLET.name]
         plan = self.plan(ctx, booklet.tex, booklet.aux)
-        todo = plan.todo
+        todo, thumbnails = plan.todo, plan.thumbnails
         early: EarlyProofs | None = ctx.early.get(self.name)
         if early is not None:
-            standing = early.standing(booklet.pdf, plan)
-            early.install(standing)
-            todo = [p for p in todo if p.dest not in standing]
-        cut_and_render(booklet.pdf, todo, compiled[STAMPS.name].pdf, plan.thumbnails(todo),
+            confirmed = early.standing(booklet.pdf, plan)
+            early.install(confirmed)
+            todo = [p for p in todo if p.dest not in confirmed]
+            thumbnails = {t: n for t, n in thumbnails.items() if t not in confirmed}
+        cut_and_render(booklet.pdf, todo, compiled[STAMPS.name].pdf, thumbnails,
                        THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
         shutil.rmtree(ctx.work_dir("proofs") / "staged", ignore_errors=True)
-        write_text(ctx.work_dir("proofs") / "manifest.json",
-                   json.dumps({str(k): v for k, v in plan.keys.items()}))  # fmt: skip
+        manifest = {"proofs": {str(k): v for k, v in plan.keys.items()},
+                    "thumbnails": {str(k): v for k, v in plan.shown.items()}}  # fmt: skip
+        write_text(ctx.work_dir("proofs") / "manifest.json", json.dumps(manifest))
         index = plan.folder / "index.html"
         write_text(index, render_index(ctx, plan.pieces))
-        current = {p.dest for p in plan.pieces}
-        for stale in plan.folder.glob("*.pdf"):
+        current = {p.dest for p in plan.pieces} | set(plan.shown)
+        for stale in [*plan.folder.glob("*.pdf"), *plan.folder.glob("thumbnails/*.png")]:
             if stale not in current:
                 stale.unlink()
         return [p.dest for p in plan.pieces] + [index]
@@ -162,20 +178,24 @@ class Proofs:
 
 def piece_keys(
     booklet_tex: Path, pieces: list[Piece], stamps: list[str], ids: list[str]
-) -> dict[Path, str]:
+) -> tuple[dict[Path, str], dict[Path, str]]:
     """What each proof's pages depend on: its contribution's LaTeX, its page numbers, its
-    stamp, and the preamble and style (running heads, fonts). Unchanged key: same proof."""
+    stamp, and the preamble and style (running heads, fonts). Unchanged key: same proof.
+    And what each thumbnail shows: the same without the stamp (the booklet's first page
+    of the contribution), so that a proof stamped on another day keeps its thumbnail."""
     text = booklet_tex.read_text(encoding="utf-8")
     style = (booklet_tex.parent / "abstractbook.sty").read_bytes()
     preamble = text.split("\\begin{document}", 1)[0]
     shared = hashlib.sha256(preamble.encode() + style).hexdigest()
     blocks = contribution_blocks(text)
-    keys = {}
+    keys, shown = {}, {}
     for piece, stamp, cid in zip(pieces, stamps, ids, strict=True):
         block = blocks.get(cid, cid)
         data = json.dumps([shared, block, piece.first, piece.last, stamp, piece.title])
         keys[piece.dest] = hashlib.sha256(data.encode()).hexdigest()
-    return keys
+        page = json.dumps([shared, block, piece.first])
+        shown[thumbnail(piece.dest)] = hashlib.sha256(page.encode()).hexdigest()
+    return keys, shown
 
 
 def contribution_blocks(text: str) -> dict[str, str]:
@@ -191,11 +211,16 @@ CONTRIBUTION_BLOCK = re.compile(
 )
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """What the proofs and thumbnails in place depend on (nothing known: all are made)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        manifest = {}
+    if not isinstance(manifest, dict):
+        manifest = {}
+    return {kind: manifest.get(kind) if isinstance(manifest.get(kind), dict) else {}
+            for kind in ("proofs", "thumbnails")}  # fmt: skip
 
 
 def render_index(ctx: BuildContext, pieces: list[Piece]) -> str:
