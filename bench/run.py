@@ -13,14 +13,15 @@ For each N (default 100 and 1,000 contributions) it measures, on this machine:
 Results go to bench/RESULTS.md. The machine is shared and noisy: compare the
 ratios, which are measured in the same run, rather than the seconds.
 
-Between measures the bench moves the previous outputs aside and deletes them
-at the end, rather than deleting them just before the next measure. This
-machine's ext4 has no journal, and without one the kernel will not reuse an
-inode freed in the last 30 seconds: it scans past every such inode for each
-file it creates (``recently_deleted`` in fs/ext4/ialloc.c), so creating the
-2,000 proof files just after deleting 2,000 costs about half a second more. A
-build does not follow such a deletion; the bench says what it costs anyway
-("right after deleting the previous proofs").
+Outputs are moved aside between measures, and deleted once all are taken.
+This machine's ext4 has no journal, and without one the kernel will not reuse
+an inode freed in the last minute (six while the inode's table block is not yet
+written back): it scans past every such inode for each file it creates
+(``recently_deleted`` in fs/ext4/ialloc.c). Creating the 2,000 proof files
+after the bench deleted thousands of files would measure the bench's own
+deletions, growing from round to round. A build does not follow such a
+deletion; the bench says what one costs anyway ("right after deleting the
+previous proofs", measured last).
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
-
-INODE_QUARANTINE_S = 31  # how long ext4 without a journal keeps a freed inode unused
 
 TARGETS = {  # the targets the issue sets, at N = 1,000
     "cold_all_over_floor": 3.0,
@@ -120,7 +119,7 @@ def naive_proof_seconds(src: Path, ids: list[str], sample: int, work: Path) -> f
 
 
 class Discard:
-    """Outputs moved aside instead of deleted (see above), deleted by ``empty``."""
+    """Outputs moved aside instead of deleted (see above)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -131,9 +130,6 @@ class Discard:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.count += 1
             path.rename(self.folder / str(self.count))
-
-    def empty(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def write_like(folder: Path, scratch: Path, discard: Discard) -> float:
@@ -161,13 +157,12 @@ def measure(n: int, work: Path, rounds: int) -> Measures:
     m = Measures(n)
     content = work / "content"
     generate(content, n)
-    time.sleep(INODE_QUARANTINE_S)  # after whatever was deleted before (an earlier N)
     ids = [str(i + 1) for i in range(n)]
     jobs = str(min(4, os.cpu_count() or 1))
     peaks: list[float] = []
     per_round: dict[str, list[float]] = {}
     out = work / "b"
-    discard = Discard(work / "discarded")
+    discard = Discard(work.parent / "discarded")
     for _ in range(rounds):
         discard(work / "a")
         discard(out)
@@ -193,8 +188,8 @@ def measure(n: int, work: Path, rounds: int) -> Measures:
         ["pdfinfo", str(floor_dir / "booklet.pdf")], capture_output=True, text=True
     ).stdout).group(1))  # type: ignore[union-attr]  # fmt: skip
 
-    def proofs_again(delete: bool) -> tuple[float, float]:  # from the booklet that exists
-        if delete:
+    def proofs_again(just_deleted: bool) -> tuple[float, float]:  # from the booklet that exists
+        if just_deleted:
             shutil.rmtree(out / "proofs")
         else:
             discard(out / "proofs")
@@ -204,16 +199,15 @@ def measure(n: int, work: Path, rounds: int) -> Measures:
         peaks.append(proofs.peak_mb)
         return float(stages(proofs.stderr).get("finish proofs", "nan")), proofs.seconds
 
-    proofs_runs = [proofs_again(delete=False) for _ in range(rounds)]
+    proofs_runs = [proofs_again(just_deleted=False) for _ in range(rounds)]
     m.values["proofs_files"] = statistics.median(
         write_like(out / "proofs", work / "files", discard) for _ in range(rounds))
-    after_deleting = [proofs_again(delete=True) for _ in range(rounds)]
+    after_deleting = [proofs_again(just_deleted=True) for _ in range(rounds)]
     m.values["proofs_seconds"] = statistics.median(p for p, _ in proofs_runs)
     m.values["proofs_after_deleting"] = statistics.median(p for p, _ in after_deleting)
     m.values["proofs_command"] = statistics.median(c for _, c in proofs_runs)
     m.rounds["proofs_seconds"] = [p for p, _ in proofs_runs]
     m.rounds["proofs_after_deleting"] = [p for p, _ in after_deleting]
-    discard.empty()
 
     per_proof = naive_proof_seconds(out / "src", ids, 20, work)
     m.values["naive_per_proof"] = per_proof
@@ -319,14 +313,14 @@ def main() -> None:
                         "(medians are reported; default 3)")  # fmt: skip
     parser.add_argument("--work", type=Path, default=HERE.parent / "build" / "bench",
                         help="where the synthetic events are built (default: build/bench, "
-                        "beside the builds it stands for; emptied after each N)")  # fmt: skip
+                        "beside the builds it stands for; emptied at the end)")  # fmt: skip
     args = parser.parse_args()
     results = []
-    for n in args.n:
-        args.work.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=f"booklet-bench-{n}-", dir=args.work) as tmp:
+    args.work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="booklet-bench-", dir=args.work) as tmp:
+        for n in args.n:  # nothing is deleted until all are measured (see above)
             print(f"bench: N = {n} ...", file=sys.stderr, flush=True)
-            results.append(measure(n, Path(tmp), args.rounds))
+            results.append(measure(n, Path(tmp) / str(n), args.rounds))
             for key, value in results[-1].values.items():
                 print(f"  {key}: {value:.3f}", file=sys.stderr)
     text = report(results, args.work, args.rounds)
