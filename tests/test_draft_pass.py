@@ -14,8 +14,10 @@ import pytest
 from booklet import compile as compile_module
 from booklet.cli import main
 from booklet.compile import compile_tex
+from booklet.output import install_folder
 from booklet.pdfscan import drawing_digest
 from booklet.products import proofs as proofs_module
+from booklet.products import split as split_module
 from pdfread import page_texts
 
 IDS = ["1", "2", "3", "4", "5", "6"]
@@ -241,3 +243,84 @@ def test_proofs_stamped_another_day_keep_their_thumbnails(
     remaining = sorted(p.stem for p in thumbnails.glob("*.png"))
     assert remaining == sorted(p.stem for p in (out / "proofs").glob("*.pdf"))
     assert "6" not in remaining
+
+
+class SplitSpy:
+    """Records the folder each cutting of the handouts wrote into."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folders: list[str] = []
+        real = split_module.split_by_labels
+
+        def spy(source: Path, aux: Path, folder: Path, *args: object, **kwargs: object):
+            self.folders.append(folder.name)
+            return real(source, aux, folder, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(split_module, "split_by_labels", spy)
+
+
+def handout_texts(out: Path) -> dict[str, list[str]]:
+    return {p.stem: [flat(t) for t in page_texts(p)] for p in (out / "handouts").glob("*.pdf")}
+
+
+def test_handouts_are_cut_while_the_booklet_is_typeset(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = SplitSpy(monkeypatch)
+    out = tmp_path / "out"
+    assert main(["build", "booklet", "handouts", "--content", str(content_copy), "--out", str(out),
+                 "-j", "2"]) == 0  # fmt: skip
+    assert spy.folders == ["staged"]  # cut once, aside, then moved into place
+    assert not (out / ".work" / "handouts" / "staged").exists()
+    one = tmp_path / "one"
+    assert main(["build", "booklet", "handouts", "--content", str(content_copy), "--out", str(one),
+                 "-j", "1"]) == 0  # fmt: skip
+    assert spy.folders == ["staged", "handouts"]  # one job: cut at the end
+    assert sorted(handout_texts(out)) == ["afternoon", "morning"]
+    assert handout_texts(out) == handout_texts(one)
+
+    # the afternoon talks lose their session: its handout goes, their day's comes
+    for n in ("004", "005", "006"):
+        path = content_copy / "contributions" / f"{n}.md"
+        path.write_text(path.read_text("utf-8").replace("session: afternoon\n", ""), "utf-8")
+    assert main(["build", "booklet", "handouts", "--content", str(content_copy), "--out", str(out),
+                 "-j", "2"]) == 0  # fmt: skip
+    assert sorted(handout_texts(out)) == ["day-2024-05-23", "morning"]
+    assert spy.folders == ["staged", "handouts", "staged"]
+
+
+def test_installing_files_written_aside(tmp_path: Path) -> None:
+    """Files moved into place; one holding the same bytes stays as it was (its date
+    too); one of the same kind that is not among them goes; other kinds stay."""
+    staging, folder = tmp_path / "staging", tmp_path / "folder"
+    staging.mkdir()
+    folder.mkdir()
+    for name, data in (("same.pdf", b"same"), ("new.pdf", b"new"), ("changed.pdf", b"after")):
+        (staging / name).write_bytes(data)
+    for name, data in (("same.pdf", b"same"), ("changed.pdf", b"before"), ("gone.pdf", b"x"),
+                       ("notes.txt", b"kept")):  # fmt: skip
+        (folder / name).write_bytes(data)
+    os.utime(folder / "same.pdf", ns=(1, 1))
+    placed = install_folder(staging, folder, ["same.pdf", "new.pdf", "changed.pdf"])
+    assert placed == [folder / "same.pdf", folder / "new.pdf", folder / "changed.pdf"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        "same.pdf": b"same", "new.pdf": b"new", "changed.pdf": b"after", "notes.txt": b"kept"}
+    assert (folder / "same.pdf").stat().st_mtime_ns == 1
+    assert not staging.exists()
+
+
+def test_handouts_cut_ahead_stay_aside_when_the_booklet_fails(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = compile_module.latexmk_command
+
+    def last_pass_fails(tex_name: str, *options: str) -> list[str]:
+        return real(tex_name, *options) if options else ["false"]
+
+    monkeypatch.setattr(compile_module, "latexmk_command", last_pass_fails)
+    out = tmp_path / "out"
+    assert main(["build", "booklet", "handouts", "--content", str(content_copy), "--out", str(out),
+                 "-j", "2"]) != 0  # fmt: skip
+    staged = out / ".work" / "handouts" / "staged"
+    assert sorted(p.stem for p in staged.glob("*.pdf")) == ["afternoon", "morning"]
+    assert not (out / "handouts").exists()

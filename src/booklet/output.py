@@ -9,6 +9,7 @@ watch it (latexmk, make) see nothing to do.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,3 +83,27 @@ def move_into_place(source: Path, dest: Path) -> None:
 def install(source: Path, dest: Path) -> bool:
     """Copy a finished file into place atomically."""
     return write_bytes(dest, source.read_bytes())
+
+
+def install_folder(staging: Path, folder: Path, names: list[str]) -> list[Path]:
+    """Move the files ``names`` written aside in ``staging`` into ``folder`` (a file
+    that holds the same bytes already stays as it is); remove from ``folder`` the
+    files of the same kind that are not among them; return the files in place."""
+    placed = []
+    for name in names:
+        staged, dest = staging / name, folder / name
+        try:
+            same = dest.read_bytes() == staged.read_bytes()
+        except OSError:
+            same = False
+        if same:
+            staged.unlink()
+        else:
+            move_into_place(staged, dest)
+        placed.append(dest)
+    kinds = {Path(name).suffix for name in names}
+    for stale in [p for kind in kinds for p in folder.glob(f"*{kind}")]:
+        if stale.name not in names:
+            stale.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return placed

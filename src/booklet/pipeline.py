@@ -160,10 +160,12 @@ def _compile_all(
 
     A document's TeX run starts as soon as its LaTeX is written: the next
     document is rendered while the first one (the booklet, the longest) compiles.
-    With more than one job, a product that can start from a document's first
-    pass (``early``: the proofs, cut while the booklet's last pass runs) gets it;
-    what it did is in ``ctx.early`` (None where it failed: it then does it all
-    in ``finish``).
+    With more than one job, a product that can start ahead (``early``) gets its
+    document as soon as TeX has typeset it once: the proofs get the booklet's
+    first pass and are cut while the last pass runs; the handouts and slides get
+    their one-pass document and are cut while the booklet's passes run. What it
+    did is in ``ctx.early`` (None where it failed: it then does it all in
+    ``finish``).
     """
     failures: dict[str, TypesetFailure] = {}
     outcomes: dict[str, Future[Compiled]] = {d.name: Future() for d in documents}
@@ -175,7 +177,8 @@ def _compile_all(
 
     def compile_one(rendered: Rendered) -> None:
         name = rendered.document.name
-        wanting = [p for p in early if name in (d.name for d in p.documents)]
+        wanting = [p for p in early if p.early_from == name]  # type: ignore[attr-defined]
+        single = rendered.document.single_pass
 
         def on_draft(draft: Compiled) -> None:
             for product in wanting:
@@ -184,7 +187,10 @@ def _compile_all(
                 )
 
         try:
-            outcomes[name].set_result(ctx.compile(rendered, on_draft if wanting else None))
+            done = ctx.compile(rendered, on_draft if wanting and not single else None)
+            if wanting and single and not done.skipped:
+                on_draft(done)  # one pass: this is the document as it stays
+            outcomes[name].set_result(done)
         except BaseException as exc:  # handed to whoever waits on it
             outcomes[name].set_exception(exc)
 

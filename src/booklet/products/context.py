@@ -87,11 +87,13 @@ class Product(Protocol):
     (``html``, ``plain``): the exports have no LaTeX documents and write their
     files in ``finish`` from those.
 
-    A product may also start ahead: ``early(ctx, draft, need)`` gets the first pass
-    of one of its documents when TeX needs more (``need(name)`` waits for another of
-    its documents), runs beside the next passes, and returns what ``finish`` finds
-    in ``ctx.early[name]`` (the proofs: cut from the draft, kept aside). It must
-    write nothing into OUT: the build may still fail.
+    A product may also start ahead: ``early(ctx, draft, need)`` gets its document
+    ``early_from`` as soon as TeX has typeset it once: the first pass when TeX needs
+    more (the proofs: cut from the booklet's first pass while the last one runs),
+    the document itself when one pass makes it (the handouts: cut while the booklet
+    is typeset). ``need(name)`` waits for another of its documents. It runs beside
+    the other TeX runs and returns what ``finish`` finds in ``ctx.early[name]``. It
+    must write nothing into OUT: the build may still fail.
     """
 
     name: str

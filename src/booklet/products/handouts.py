@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from booklet.finish import split_by_labels
-from booklet.products.context import BuildContext, Compiled, Document
+from booklet.products.context import BuildContext, Document
+from booklet.products.split import Part, SplitDocument
 from booklet.views import Views
 
 
@@ -17,13 +16,10 @@ def handouts_context(views: Views) -> dict[str, Any]:
 HANDOUTS = Document("handouts", "handouts.tex.jinja", handouts_context, single_pass=True)
 
 
-class Handouts:
+class Handouts(SplitDocument):
     name = "handouts"
-    documents = (HANDOUTS,)
+    document = HANDOUTS
 
-    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
-        done = compiled[HANDOUTS.name]
+    def parts(self, ctx: BuildContext) -> list[Part]:
         title = ctx.views.event.title
-        parts = [(h.key, f"handout-{h.key}", f"{title} – {h.title}")
-                 for h in ctx.views.handouts()]  # fmt: skip
-        return split_by_labels(done.pdf, done.aux, ctx.out / "handouts", parts, jobs=ctx.jobs)
+        return [(h.key, f"handout-{h.key}", f"{title} – {h.title}") for h in ctx.views.handouts()]

@@ -103,6 +103,7 @@ class EarlyProofs:
 class Proofs:
     name = "proofs"
     documents = (BOOKLET, STAMPS)
+    early_from = BOOKLET.name
 
     def early(
         self, ctx: BuildContext, draft: Compiled, need: Callable[[str], Compiled]

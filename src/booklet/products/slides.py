@@ -8,11 +8,10 @@ pages, as for the handouts.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from booklet.finish import split_by_labels
-from booklet.products.context import BuildContext, Compiled, Document
+from booklet.products.context import BuildContext, Document
+from booklet.products.split import Part, SplitDocument
 from booklet.slide_views import slide_decks
 from booklet.views import Views
 
@@ -29,13 +28,10 @@ SLIDES = Document("slides", "slides.tex.jinja", slides_context, single_pass=True
                   styles=("slides.sty",))  # fmt: skip
 
 
-class Slides:
+class Slides(SplitDocument):
     name = "slides"
-    documents = (SLIDES,)
+    document = SLIDES
 
-    def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
-        done = compiled[SLIDES.name]
+    def parts(self, ctx: BuildContext) -> list[Part]:
         title = ctx.views.event.title
-        parts = [(d.key, f"slides-{d.key}", f"{title} – {d.title}")
-                 for d in slide_decks(ctx.views)]  # fmt: skip
-        return split_by_labels(done.pdf, done.aux, ctx.out / "slides", parts, jobs=ctx.jobs)
+        return [(d.key, f"slides-{d.key}", f"{title} – {d.title}") for d in slide_decks(ctx.views)]
