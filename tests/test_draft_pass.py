@@ -12,10 +12,11 @@ import pikepdf
 import pytest
 
 from booklet import compile as compile_module
+from booklet import pdfscan as pdfscan_module
 from booklet.cli import main
 from booklet.compile import compile_tex
 from booklet.output import install_folder
-from booklet.pdfscan import drawing_digest
+from booklet.pdfscan import drawing_digest, drawing_digests
 from booklet.products import proofs as proofs_module
 from booklet.products import split as split_module
 from pdfread import page_texts
@@ -77,6 +78,19 @@ See page \pageref{there}.
 \label{there}There.
 \end{document}
 """
+
+
+def test_digests_of_many_pages_shared_between_processes(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    for n in range(450):  # above the count where processes share the pages
+        with pikepdf.open(BytesIO(one_page(f"Page {n % 300}"))) as single:
+            pdf.pages.extend(single.pages)
+    path = tmp_path / "many.pdf"
+    pdf.save(path)
+    numbers = [*range(1, 451), 451, 999]  # the last two: no such page
+    alone, shared = drawing_digests(path, numbers), drawing_digests(path, numbers, jobs=2)
+    assert shared == alone and sorted(alone) == list(range(1, 451))
+    assert alone[1] == alone[301] != alone[2]  # the same drawing, the same digest
 
 
 def test_latexmk_hands_over_the_first_pass_when_another_is_needed(tmp_path: Path) -> None:
@@ -173,7 +187,7 @@ def test_proofs_the_final_pass_draws_otherwise_are_cut_again(
         drawn.append(page)
         return str(len(drawn)).encode()
 
-    monkeypatch.setattr(proofs_module, "drawing_digest", drawn_otherwise)
+    monkeypatch.setattr(pdfscan_module, "drawing_digest", drawn_otherwise)
     build(content_copy, tmp_path / "out", "-j", "2")
     assert spy.calls == [("booklet.draft.pdf", 6, 6), ("booklet.pdf", 6, 6)]
     fresh = tmp_path / "fresh"

@@ -9,9 +9,14 @@ by the size the matrix gives it on paper.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pikepdf
 from PIL import ImageChops
@@ -334,6 +339,36 @@ def drawing_digest(page: pikepdf.Object, fonts: FontCache | None = None) -> byte
         digest.update(key.encode())
         _feed(digest, inherited(page, key), MAX_DEPTH)
     return digest.digest()
+
+
+def drawing_digests(path: Path, numbers: Iterable[int], jobs: int = 1) -> dict[int, bytes]:
+    """:func:`drawing_digest` of pages ``numbers`` (1-based) of the PDF ``path``; a page it
+    does not have is left out. With ``jobs`` > 1 and many pages, processes share them."""
+    numbers = sorted(set(numbers))
+    if jobs <= 1 or len(numbers) < PARALLEL_DIGESTS:
+        return _digests(path, numbers)
+    size = -(-len(numbers) // jobs)
+    chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
+    fork = multiprocessing.get_context("fork")  # the parent's modules, no new interpreter
+    # frozen: the worker's garbage collector leaves the build's objects alone (see finish)
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=fork,
+                             initializer=gc.freeze) as pool:  # fmt: skip
+        others = [pool.submit(_digests, path, chunk) for chunk in chunks[1:]]
+        digests = _digests(path, chunks[0])  # this process takes a share too
+        for future in others:
+            digests.update(future.result())
+    return digests
+
+
+PARALLEL_DIGESTS = 400  # pages below which one process is quicker
+
+
+def _digests(path: Path, numbers: list[int]) -> dict[int, bytes]:
+    fonts: FontCache = {}
+    with pikepdf.open(path) as pdf:
+        pages = pdf.pages
+        return {n: drawing_digest(pages[n - 1].obj, fonts) for n in numbers
+                if 1 <= n <= len(pages)}  # fmt: skip
 
 
 def _drawing(holder: pikepdf.Object, depth: int, fonts: FontCache) -> bytes:

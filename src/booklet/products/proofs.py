@@ -16,13 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-
 from booklet.diagnostics import display_path
 from booklet.finish import Piece, cut_and_render
 from booklet.output import move_into_place, write_text
 from booklet.pages import page_ranges
-from booklet.pdfscan import FontCache, drawing_digest
+from booklet.pdfscan import drawing_digests
 from booklet.products.booklet import BOOKLET
 from booklet.products.context import BuildContext, Compiled, Document
 from booklet.render import html_environment
@@ -66,7 +64,7 @@ class EarlyProofs:
     staged: dict[Path, Path]  # proof or thumbnail -> the file written aside
     drawings: dict[int, bytes]  # the first pass's pages that were used -> what they draw
 
-    def standing(self, final: Path, plan: Plan) -> set[Path]:
+    def standing(self, final: Path, plan: Plan, jobs: int = 1) -> set[Path]:
         """The proofs and thumbnails made early that the final booklet confirms: same key
         (so the same pages, and for a proof the same stamp), and those pages drawn alike
         in both passes."""
@@ -80,19 +78,9 @@ class EarlyProofs:
                 wanted[thumb] = range(page, page + 1)
         if not wanted:
             return set()
-        fonts: FontCache = {}
-        drawn: dict[int, bytes] = {}
-        with pikepdf.open(final) as booklet:
-            pages = booklet.pages
-
-            def alike(n: int) -> bool:
-                if n > len(pages):
-                    return False
-                if n not in drawn:
-                    drawn[n] = drawing_digest(pages[n - 1].obj, fonts)
-                return self.drawings.get(n) == drawn[n]
-
-            return {path for path, numbers in wanted.items() if all(map(alike, numbers))}
+        drawn = drawing_digests(final, (n for pages in wanted.values() for n in pages), jobs)
+        return {path for path, pages in wanted.items()
+                if all(n in drawn and drawn[n] == self.drawings.get(n) for n in pages)}  # fmt: skip
 
     def install(self, confirmed: set[Path]) -> None:
         """Move these proofs and thumbnails into place."""
@@ -125,10 +113,7 @@ class Proofs:
         staged = {p.dest: aside.dest for p, aside in zip(plan.todo, pieces, strict=True)}
         staged.update(zip(plan.thumbnails, pages, strict=True))
         used = {n for p in plan.todo for n in range(p.first, p.last + 1)} | set(pages.values())
-        fonts: FontCache = {}
-        with pikepdf.open(draft.pdf) as pdf:
-            drawings = {n: drawing_digest(pdf.pages[n - 1].obj, fonts) for n in used}
-        return EarlyProofs(plan, staged, drawings)
+        return EarlyProofs(plan, staged, drawing_digests(draft.pdf, used))
 
     def plan(self, ctx: BuildContext, booklet_tex: Path, booklet_aux: Path) -> Plan:
         views = ctx.views
@@ -158,7 +143,7 @@ class Proofs:
         todo, thumbnails = plan.todo, plan.thumbnails
         early: EarlyProofs | None = ctx.early.get(self.name)
         if early is not None:
-            confirmed = early.standing(booklet.pdf, plan)
+            confirmed = early.standing(booklet.pdf, plan, ctx.jobs)
             early.install(confirmed)
             todo = [p for p in todo if p.dest not in confirmed]
             thumbnails = {t: n for t, n in thumbnails.items() if t not in confirmed}
