@@ -21,7 +21,9 @@ written back): it scans past every such inode for each file it creates
 after the bench deleted thousands of files would measure the bench's own
 deletions, growing from round to round. A build does not follow such a
 deletion; the bench says what one costs anyway ("right after deleting the
-previous proofs", measured last).
+previous proofs", measured last). And before each measure the bench writes
+to disk what the earlier ones wrote (``sync``), so that no measure pays for
+writing back another's files.
 """
 
 from __future__ import annotations
@@ -72,7 +74,10 @@ class Measures:
 
 
 def run(args: list[str], cwd: Path | None = None) -> Run:
-    """Run a command; its wall time and the peak RSS of its largest process."""
+    """Run a command; its wall time and the peak RSS of its largest process.
+
+    What earlier measures wrote is written to disk first (see above)."""
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, text=True)  # fmt: skip
@@ -139,6 +144,7 @@ def write_like(folder: Path, scratch: Path, discard: Discard) -> float:
     sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
     discard(scratch)
     scratch.mkdir(parents=True)
+    os.sync()
     started = time.perf_counter()
     for i, size in enumerate(sizes):
         tmp = scratch / f".{i}.tmp"
@@ -162,7 +168,7 @@ def measure(n: int, work: Path, rounds: int) -> Measures:
     peaks: list[float] = []
     per_round: dict[str, list[float]] = {}
     out = work / "b"
-    discard = Discard(work.parent / "discarded")
+    discard = Discard(work / "discarded")
     for _ in range(rounds):
         discard(work / "a")
         discard(out)
