@@ -315,7 +315,7 @@ def test_installing_files_written_aside(tmp_path: Path) -> None:
                        ("notes.txt", b"kept")):  # fmt: skip
         (folder / name).write_bytes(data)
     os.utime(folder / "same.pdf", ns=(1, 1))
-    placed = install_folder(staging, folder, ["same.pdf", "new.pdf", "changed.pdf"])
+    placed = install_folder(staging, folder, ["same.pdf", "new.pdf", "changed.pdf"], ".pdf")
     assert placed == [folder / "same.pdf", folder / "new.pdf", folder / "changed.pdf"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
         "same.pdf": b"same", "new.pdf": b"new", "changed.pdf": b"after", "notes.txt": b"kept"}

@@ -85,10 +85,10 @@ def install(source: Path, dest: Path) -> bool:
     return write_bytes(dest, source.read_bytes())
 
 
-def install_folder(staging: Path, folder: Path, names: list[str]) -> list[Path]:
+def install_folder(staging: Path, folder: Path, names: list[str], suffix: str) -> list[Path]:
     """Move the files ``names`` written aside in ``staging`` into ``folder`` (a file
     that holds the same bytes already stays as it is); remove from ``folder`` the
-    files of the same kind that are not among them; return the files in place."""
+    files ending in ``suffix`` that are not among them; return the files in place."""
     placed = []
     for name in names:
         staged, dest = staging / name, folder / name
@@ -101,8 +101,7 @@ def install_folder(staging: Path, folder: Path, names: list[str]) -> list[Path]:
         else:
             move_into_place(staged, dest)
         placed.append(dest)
-    kinds = {Path(name).suffix for name in names}
-    for stale in [p for kind in kinds for p in folder.glob(f"*{kind}")]:
+    for stale in folder.glob(f"*{suffix}"):
         if stale.name not in names:
             stale.unlink()
     shutil.rmtree(staging, ignore_errors=True)

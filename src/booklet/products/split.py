@@ -59,5 +59,5 @@ class SplitDocument:
         folder = ctx.out / self.name
         ahead: CutAhead | None = ctx.early.get(self.name)
         if ahead is not None and ahead.source == done.pdf:
-            return install_folder(ahead.staging, folder, [f.name for f in ahead.files])
+            return install_folder(ahead.staging, folder, [f.name for f in ahead.files], ".pdf")
         return split_by_labels(done.pdf, done.aux, folder, self.parts(ctx), jobs=ctx.jobs)
