@@ -80,15 +80,27 @@ See page \pageref{there}.
 """
 
 
-def test_digests_of_many_pages_shared_between_processes(tmp_path: Path) -> None:
+def test_digests_of_many_pages_shared_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pools: list[int] = []
+
+    class CountedPool(pdfscan_module.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdfscan_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(pdfscan_module, "PARALLEL_DIGESTS", 10)  # whatever the threshold
     pdf = pikepdf.new()
-    for n in range(450):  # above the count where processes share the pages
+    for n in range(450):
         with pikepdf.open(BytesIO(one_page(f"Page {n % 300}"))) as single:
             pdf.pages.extend(single.pages)
     path = tmp_path / "many.pdf"
     pdf.save(path)
     numbers = [*range(1, 451), 451, 999]  # the last two: no such page
     alone, shared = drawing_digests(path, numbers), drawing_digests(path, numbers, jobs=2)
+    assert pools == [1]  # the second call shared the pages with another process
     assert shared == alone and sorted(alone) == list(range(1, 451))
     assert alone[1] == alone[301] != alone[2]  # the same drawing, the same digest
 

@@ -9,6 +9,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from booklet import finish as finish_module
 from booklet.finish import Piece, cut, cut_and_render
 from booklet.pdfpieces import PieceWriter
 from pdfread import page_texts
@@ -129,9 +130,20 @@ def test_reference_proofs_are_valid_with_embedded_fonts(reference_build: Path):
             assert pdf.Root.get("/Lang") is not None  # the booklet's language, for readers
 
 
-def test_cutting_and_thumbnails_shared_between_processes_miss_nothing(tmp_path: Path) -> None:
+def test_cutting_and_thumbnails_shared_between_processes_miss_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Many proofs and thumbnails on two processes (the cutter joins the renderer when
-    done): every file is written once, and as one process writes it."""
+    done): no file is missed, and each is as one process writes it."""
+    pools: list[int] = []
+
+    class CountedPool(finish_module.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(finish_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(finish_module, "PARALLEL_MIN", 10)  # shared, whatever the threshold
     pdf = pikepdf.new()
     font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Helvetica))  # fmt: skip
@@ -148,6 +160,7 @@ def test_cutting_and_thumbnails_shared_between_processes_miss_nothing(tmp_path: 
         pieces = [Piece(folder / f"{n}.pdf", n, n, title=f"Page {n}") for n in range(1, count + 1)]
         thumbs = {folder / "thumbnails" / f"{n}.png": n for n in range(1, count + 1)}
         cut_and_render(source, pieces, None, thumbs, 60, jobs=jobs)
+        assert len(pools) == jobs - 1  # one process alone, then a pool of two
         assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
             f"{n}.pdf" for n in range(1, count + 1))  # no temporary file left behind
         assert sorted(folder.joinpath("thumbnails").iterdir()) == sorted(thumbs)

@@ -6,8 +6,6 @@ One process opens the compiled document once and writes every piece
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -21,6 +19,7 @@ from PIL import Image
 from booklet.output import replacing, write_bytes
 from booklet.pages import page_ranges
 from booklet.pdfpieces import PieceWriter
+from booklet.workers import WORKER_START, worker_context
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,6 @@ class Piece:
 
 
 PARALLEL_MIN = 100  # pieces below which one process is quicker than several
-# Workers are forked from the build, which holds the whole programme: frozen, those
-# objects are left alone by the workers' garbage collector (scanning them, it would copy
-# their pages of memory and double the workers' time).
-WORKER_START = gc.freeze
 
 
 def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
@@ -53,7 +48,8 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
         return _cut(source, pieces, stamps, metadata)
     size = -(-len(pieces) // jobs)
     chunks = [pieces[i : i + size] for i in range(0, len(pieces), size)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=WORKER_START) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
+                             initializer=WORKER_START) as pool:  # fmt: skip
         futures = [pool.submit(_cut, source, chunk, stamps, metadata) for chunk in chunks]
         return [path for future in futures for path in future.result()]
 
@@ -94,9 +90,9 @@ def cut_and_render(
         _render(source, items, width)
         return
     cutters = max(1, jobs // 2) if pieces else 0
-    fork = multiprocessing.get_context("fork")  # see WORKER_START
-    handed_out = fork.Value("l", 0)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=fork, initializer=_start_worker,
+    context = worker_context()
+    handed_out = context.Value("l", 0)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(handed_out,)) as pool:  # fmt: skip
         futures = [pool.submit(_cut_then_render, source, chunk, stamps, items, width)
                    for chunk in _chunks(pieces, cutters)]  # fmt: skip

@@ -9,9 +9,7 @@ by the size the matrix gives it on paper.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +20,7 @@ import pikepdf
 from PIL import ImageChops
 
 from booklet.paper import mm
+from booklet.workers import WORKER_START, worker_context
 
 MAX_DEPTH = 12  # forms inside forms: deeper than any real document
 NEUTRAL = 0.01  # colour components closer than this are a gray
@@ -349,10 +348,8 @@ def drawing_digests(path: Path, numbers: Iterable[int], jobs: int = 1) -> dict[i
         return _digests(path, numbers)
     size = -(-len(numbers) // jobs)
     chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
-    fork = multiprocessing.get_context("fork")  # the parent's modules, no new interpreter
-    # frozen: the worker's garbage collector leaves the build's objects alone (see finish)
-    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=fork,
-                             initializer=gc.freeze) as pool:  # fmt: skip
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=worker_context(),
+                             initializer=WORKER_START) as pool:  # fmt: skip
         others = [pool.submit(_digests, path, chunk) for chunk in chunks[1:]]
         digests = _digests(path, chunks[0])  # this process takes a share too
         for future in others:

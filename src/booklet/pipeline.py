@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,8 @@ def _compile_all(
         try:
             done = ctx.compile(rendered, on_draft if wanting and not single else None)
             if wanting and single and not done.skipped:
-                on_draft(done)  # one pass: this is the document as it stays
+                with suppress(Exception):  # if it fails, finish does it all
+                    on_draft(done)  # one pass: this is the document as it stays
             outcomes[name].set_result(done)
         except BaseException as exc:  # handed to whoever waits on it
             outcomes[name].set_exception(exc)

@@ -22,11 +22,18 @@ Part = tuple[str, str, str]  # file stem, zref label, PDF title
 
 @dataclass(frozen=True)
 class CutAhead:
-    """Parts cut early from ``source``, kept in ``staging``."""
+    """Parts cut early from ``source`` (as it was then: ``version``), kept in ``staging``."""
 
     source: Path
+    version: tuple[int, int, int]
     staging: Path
     files: list[Path]
+
+
+def version(path: Path) -> tuple[int, int, int]:
+    """A file's identity: a new PDF written in its place has another."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 class SplitDocument:
@@ -51,13 +58,14 @@ class SplitDocument:
     ) -> CutAhead:
         staging = ctx.work_dir(self.name) / "staged"
         shutil.rmtree(staging, ignore_errors=True)
+        cut_from = version(done.pdf)
         files = split_by_labels(done.pdf, done.aux, staging, self.parts(ctx))  # one process
-        return CutAhead(done.pdf, staging, files)
+        return CutAhead(done.pdf, cut_from, staging, files)
 
     def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
         done = compiled[self.document.name]
         folder = ctx.out / self.name
         ahead: CutAhead | None = ctx.early.get(self.name)
-        if ahead is not None and ahead.source == done.pdf:
+        if ahead is not None and ahead.source == done.pdf and ahead.version == version(done.pdf):
             return install_folder(ahead.staging, folder, [f.name for f in ahead.files], ".pdf")
         return split_by_labels(done.pdf, done.aux, folder, self.parts(ctx), jobs=ctx.jobs)
