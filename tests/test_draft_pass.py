@@ -20,6 +20,7 @@ from booklet.pdfscan import drawing_digest, drawing_digests
 from booklet.products import proofs as proofs_module
 from booklet.products import split as split_module
 from pdfread import page_texts
+from pools import count_pools
 
 IDS = ["1", "2", "3", "4", "5", "6"]
 
@@ -83,14 +84,7 @@ See page \pageref{there}.
 def test_digests_of_many_pages_shared_between_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pools: list[int] = []
-
-    class CountedPool(pdfscan_module.ProcessPoolExecutor):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pools.append(1)
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdfscan_module, "ProcessPoolExecutor", CountedPool)
+    pools = count_pools(monkeypatch, pdfscan_module)
     monkeypatch.setattr(pdfscan_module, "PARALLEL_DIGESTS", 10)  # whatever the threshold
     pdf = pikepdf.new()
     for n in range(450):

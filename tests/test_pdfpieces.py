@@ -13,6 +13,7 @@ from booklet import finish as finish_module
 from booklet.finish import Piece, cut, cut_and_render
 from booklet.pdfpieces import PieceWriter
 from pdfread import page_texts
+from pools import count_pools
 
 A4 = [0, 0, 595, 842]
 
@@ -135,14 +136,7 @@ def test_cutting_and_thumbnails_shared_between_processes_miss_nothing(
 ) -> None:
     """Many proofs and thumbnails on two processes (the cutter joins the renderer when
     done): no file is missed, and each is as one process writes it."""
-    pools: list[int] = []
-
-    class CountedPool(finish_module.ProcessPoolExecutor):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pools.append(1)
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(finish_module, "ProcessPoolExecutor", CountedPool)
+    pools = count_pools(monkeypatch, finish_module)
     monkeypatch.setattr(finish_module, "PARALLEL_MIN", 10)  # shared, whatever the threshold
     pdf = pikepdf.new()
     font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
