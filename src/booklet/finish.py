@@ -19,7 +19,7 @@ from PIL import Image
 from booklet.output import replacing, write_bytes
 from booklet.pages import page_ranges
 from booklet.pdfpieces import PieceWriter
-from booklet.workers import WORKER_START, worker_context
+from booklet.workers import WORKER_START, chunks, worker_context
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,10 @@ def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
     """
     if jobs <= 1 or len(pieces) < PARALLEL_MIN:
         return _cut(source, pieces, stamps, metadata)
-    size = -(-len(pieces) // jobs)
-    chunks = [pieces[i : i + size] for i in range(0, len(pieces), size)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
                              initializer=WORKER_START) as pool:  # fmt: skip
-        futures = [pool.submit(_cut, source, chunk, stamps, metadata) for chunk in chunks]
+        futures = [pool.submit(_cut, source, chunk, stamps, metadata)
+                   for chunk in chunks(pieces, jobs)]  # fmt: skip
         return [path for future in futures for path in future.result()]
 
 
@@ -95,19 +94,11 @@ def cut_and_render(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(handed_out,)) as pool:  # fmt: skip
         futures = [pool.submit(_cut_then_render, source, chunk, stamps, items, width)
-                   for chunk in _chunks(pieces, cutters)]  # fmt: skip
+                   for chunk in chunks(pieces, cutters)]  # fmt: skip
         futures += [pool.submit(_render_share, source, items, width)
                     for _ in range(jobs - cutters)]  # fmt: skip
         for future in futures:
             future.result()
-
-
-def _chunks(items: list[Any], parts: int) -> list[list[Any]]:
-    """``items`` in ``parts`` runs of (nearly) equal length; none empty."""
-    if not items or parts < 1:
-        return []
-    size = -(-len(items) // parts)
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 _handed_out: Any = None  # in a worker: how many thumbnails were taken, shared by all

@@ -20,7 +20,7 @@ import pikepdf
 from PIL import ImageChops
 
 from booklet.paper import mm
-from booklet.workers import WORKER_START, worker_context
+from booklet.workers import WORKER_START, chunks, worker_context
 
 MAX_DEPTH = 12  # forms inside forms: deeper than any real document
 NEUTRAL = 0.01  # colour components closer than this are a gray
@@ -346,12 +346,11 @@ def drawing_digests(path: Path, numbers: Iterable[int], jobs: int = 1) -> dict[i
     numbers = sorted(set(numbers))
     if jobs <= 1 or len(numbers) < PARALLEL_DIGESTS:
         return _digests(path, numbers)
-    size = -(-len(numbers) // jobs)
-    chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
-    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=worker_context(),
+    first, *rest = chunks(numbers, jobs)
+    with ProcessPoolExecutor(max_workers=len(rest), mp_context=worker_context(),
                              initializer=WORKER_START) as pool:  # fmt: skip
-        others = [pool.submit(_digests, path, chunk) for chunk in chunks[1:]]
-        digests = _digests(path, chunks[0])  # this process takes a share too
+        others = [pool.submit(_digests, path, chunk) for chunk in rest]
+        digests = _digests(path, first)  # this process takes a share too
         for future in others:
             digests.update(future.result())
     return digests

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from multiprocessing.context import BaseContext
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def worker_context() -> BaseContext:
@@ -18,3 +21,11 @@ def worker_context() -> BaseContext:
 # left alone by the worker's garbage collector (scanning them, it would copy their
 # pages of memory and double the workers' time).
 WORKER_START = gc.freeze
+
+
+def chunks(items: list[T], parts: int) -> list[list[T]]:
+    """``items`` in ``parts`` runs of (nearly) equal length, in order; none empty."""
+    if not items or parts < 1:
+        return []
+    size = -(-len(items) // parts)
+    return [items[i : i + size] for i in range(0, len(items), size)]

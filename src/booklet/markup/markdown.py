@@ -29,6 +29,7 @@ from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
 from booklet.markup.mathml import for_mathml
 from booklet.markup.pandoc import Format, run_batch
+from booklet.workers import chunks
 
 Node = dict[str, Any]
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -108,12 +109,11 @@ def _convert_parallel(
 ) -> list[Converted | None]:
     if jobs <= 1 or len(sources) < PARALLEL_MIN:
         return _convert(sources, diags, formats)
-    size = -(-len(sources) // jobs)
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    parts = chunks(sources, jobs)
     results: list[Converted | None] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_results, chunk_diags in pool.map(_convert_chunk, chunks,
-                                                   [formats] * len(chunks)):  # fmt: skip
+        for chunk_results, chunk_diags in pool.map(_convert_chunk, parts,
+                                                   [formats] * len(parts)):  # fmt: skip
             results.extend(chunk_results)
             diags.extend(chunk_diags)
     return results
