@@ -344,3 +344,54 @@ def test_handouts_cut_ahead_stay_aside_when_the_booklet_fails(
     staged = out / ".work" / "handouts" / "staged"
     assert sorted(p.stem for p in staged.glob("*.pdf")) == ["afternoon", "morning"]
     assert not (out / "handouts").exists()
+
+
+class MoveSpy:
+    """Records what the proofs move into place (files written aside, or a whole folder)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.moves: list[tuple[Path, Path]] = []
+        real = proofs_module.move_into_place
+
+        def spy(source: Path, dest: Path) -> None:
+            self.moves.append((source, dest))
+            real(source, dest)
+
+        monkeypatch.setattr(proofs_module, "move_into_place", spy)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_first_build_puts_the_whole_proofs_folder_in_place_at_once(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # with 2 jobs the proofs were cut from the first pass, with 1 from the final booklet;
+    # either way written side by side, then moved in one go (no file-by-file renames)
+    spy = MoveSpy(monkeypatch)
+    out = tmp_path / "out"
+    build(content_copy, out, "-j", jobs)
+    assert spy.moves == [(out / ".work" / "proofs" / "staged", out / "proofs")]
+    proofs = out / "proofs"
+    assert sorted(p.stem for p in proofs.glob("*.pdf")) == sorted(IDS, key=int)
+    assert sorted(p.stem for p in (proofs / "thumbnails").glob("*.png")) == IDS
+    assert sorted(p.name for p in proofs.rglob(".*")) == []  # no temporary file left
+    assert not (out / ".work" / "proofs" / "staged").exists()
+    assert all(f"contribution {cid} ·" in pages[0] for cid, pages in proof_texts(out).items())
+
+
+def test_proofs_in_place_are_replaced_one_by_one(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out, "-j", "2")
+    folder = (out / "proofs").stat().st_ino
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "proofs").glob("*.pdf")}
+    path = content_copy / "contributions" / "004.md"
+    path.write_text(path.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    spy = MoveSpy(monkeypatch)
+    build(content_copy, out, "-j", "2")
+    assert (out / "proofs").stat().st_ino == folder  # the same folder, not a new one
+    assert all(dest.parent in (out / "proofs", out / "proofs" / "thumbnails")
+               for _, dest in spy.moves)  # fmt: skip
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "proofs").glob("*.pdf")}
+    assert [name for name in before if after[name] != before[name]] == ["4.pdf"]
+    assert "A new closing sentence." in flat(" ".join(page_texts(out / "proofs" / "4.pdf")))

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import pikepdf
 from PIL import Image
 
-from booklet.output import replacing, write_bytes
+from booklet.output import creating, replacing, write_bytes, write_new
 from booklet.pages import page_ranges
 from booklet.pdfpieces import PieceWriter
 from booklet.workers import WORKER_START, chunks, worker_context
@@ -73,10 +73,12 @@ def split_by_labels(source: Path, aux: Path, folder: Path,
 
 def cut_and_render(
     source: Path, pieces: list[Piece], stamps: Path | None,
-    pages: Mapping[Path, int], width: int, jobs: int = 1,
+    pages: Mapping[Path, int], width: int, jobs: int = 1, staging: bool = False,
 ) -> None:
     """Cut ``pieces`` and render thumbnails of ``pages`` of ``source``, sharing ``jobs``
     processes between the two kinds of work (each is a few milliseconds per item).
+    With ``staging``, the files go into a folder no reader sees yet and are written
+    where they stand (see ``output.creating``); otherwise each replaces its file at once.
 
     Half the processes cut, the others render thumbnails; the thumbnails are handed
     out a few at a time, and the cutters join in once done, so that all finish together
@@ -85,17 +87,17 @@ def cut_and_render(
     if not pieces and not items:
         return
     if jobs <= 1 or len(pieces) + len(items) < PARALLEL_MIN:
-        _cut(source, pieces, stamps, None)
-        _render(source, items, width)
+        _cut(source, pieces, stamps, None, staging)
+        _render(source, items, width, staging=staging)
         return
     cutters = max(1, jobs // 2) if pieces else 0
     context = worker_context()
     handed_out = context.Value("l", 0)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(handed_out,)) as pool:  # fmt: skip
-        futures = [pool.submit(_cut_then_render, source, chunk, stamps, items, width)
+        futures = [pool.submit(_cut_then_render, source, chunk, stamps, items, width, staging)
                    for chunk in chunks(pieces, cutters)]  # fmt: skip
-        futures += [pool.submit(_render_share, source, items, width)
+        futures += [pool.submit(_render_share, source, items, width, staging)
                     for _ in range(jobs - cutters)]  # fmt: skip
         for future in futures:
             future.result()
@@ -112,12 +114,13 @@ def _start_worker(handed_out: Any) -> None:
 
 
 def _cut_then_render(source: Path, pieces: list[Piece], stamps: Path | None,
-                     items: list[tuple[Path, int]], width: int) -> None:  # fmt: skip
-    _cut(source, pieces, stamps, None)
-    _render_share(source, items, width)
+                     items: list[tuple[Path, int]], width: int, staging: bool) -> None:  # fmt: skip
+    _cut(source, pieces, stamps, None, staging)
+    _render_share(source, items, width, staging)
 
 
-def _render_share(source: Path, items: list[tuple[Path, int]], width: int) -> None:
+def _render_share(source: Path, items: list[tuple[Path, int]], width: int,
+                  staging: bool) -> None:  # fmt: skip
     """Render the thumbnails of ``items`` that no other worker took, a few at a time."""
 
     def share() -> list[tuple[Path, int]]:
@@ -126,11 +129,12 @@ def _render_share(source: Path, items: list[tuple[Path, int]], width: int) -> No
             _handed_out.value = start + HANDOUT
         return items[start : start + HANDOUT]
 
-    _render(source, items, width, more=share)
+    _render(source, items, width, more=share, staging=staging)
 
 
 def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
-         metadata: Mapping[str, str] | None) -> list[Path]:
+         metadata: Mapping[str, str] | None, staging: bool = False) -> list[Path]:
+    save = write_new if staging else write_bytes
     with pikepdf.open(source) as pdf, (
         pikepdf.open(stamps) if stamps is not None else nullcontext()
     ) as stamp_pdf:
@@ -141,12 +145,13 @@ def _cut(source: Path, pieces: list[Piece], stamps: Path | None,
                 overlay = writer.overlay(stamp_pdf, piece.stamp)
             data = writer.write(piece.dest, piece.first, piece.last, piece.title, overlay,
                                 metadata)  # fmt: skip
-            write_bytes(piece.dest, data)
+            save(piece.dest, data)
     return [piece.dest for piece in pieces]
 
 
 def _render(source: Path, items: list[tuple[Path, int]], width: int,
-            more: Callable[[], list[tuple[Path, int]]] | None = None) -> None:
+            more: Callable[[], list[tuple[Path, int]]] | None = None,
+            staging: bool = False) -> None:
     """PNG images ``width`` pixels wide of pages of ``source`` (1-based), one file each:
     those of ``items``, or with ``more``, those it hands out until it hands out none.
 
@@ -159,6 +164,7 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int,
     for folder in {dest.parent for dest, _ in items}:
         folder.mkdir(parents=True, exist_ok=True)
     pdf = pypdfium2.PdfDocument(source)
+    opening = creating if staging else replacing
     try:
         batch = items if more is None else more()
         while batch:
@@ -167,7 +173,7 @@ def _render(source: Path, items: list[tuple[Path, int]], width: int,
                 # Links are invisible (hyperref's hidelinks): drawing them costs a third more.
                 bitmap = page.render(scale=width / page.get_width(), grayscale=True,
                                      draw_annots=False, may_draw_forms=False)  # fmt: skip
-                with replacing(dest) as stream:
+                with opening(dest) as stream:
                     _gray_png(bitmap.to_pil(), stream)
                 page.close()
             batch = [] if more is None else more()

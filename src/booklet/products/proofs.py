@@ -61,6 +61,7 @@ class EarlyProofs:
     kept aside until the final booklet confirms them."""
 
     plan: Plan  # made from the first pass
+    folder: Path  # where they were written aside, under their names in the proofs folder
     staged: dict[Path, Path]  # proof or thumbnail -> the file written aside
     drawings: dict[int, bytes]  # the first pass's pages that were used -> what they draw
 
@@ -83,7 +84,11 @@ class EarlyProofs:
                 if all(n in drawn and drawn[n] == self.drawings.get(n) for n in pages)}  # fmt: skip
 
     def install(self, confirmed: set[Path]) -> None:
-        """Move these proofs and thumbnails into place."""
+        """Move these proofs and thumbnails into place: all at once when they are all
+        that was written aside and the proofs folder does not exist yet (a first build)."""
+        if confirmed and confirmed == self.staged.keys() and not self.plan.folder.exists():
+            move_into_place(self.folder, self.plan.folder)
+            return
         for dest in confirmed:
             move_into_place(self.staged[dest], dest)
 
@@ -104,16 +109,12 @@ class Proofs:
         place those the final PDF confirms."""
         stamps = need(STAMPS.name)
         plan = self.plan(ctx, draft.tex, draft.aux)
-        staging = ctx.work_dir("proofs") / "staged"
-        shutil.rmtree(staging, ignore_errors=True)
-        pieces = [replace(p, dest=staging / p.dest.name) for p in plan.todo]
-        pages = {staging / "thumbnails" / t.name: n for t, n in plan.thumbnails.items()}
+        staging = _staging(ctx)
+        pieces, pages, staged = _aside(plan, staging, plan.todo, plan.thumbnails)
         # one process: the other core is busy with the booklet's next pass
-        cut_and_render(draft.pdf, pieces, stamps.pdf, pages, THUMBNAIL_WIDTH)
-        staged = {p.dest: aside.dest for p, aside in zip(plan.todo, pieces, strict=True)}
-        staged.update(zip(plan.thumbnails, pages, strict=True))
+        cut_and_render(draft.pdf, pieces, stamps.pdf, pages, THUMBNAIL_WIDTH, staging=True)
         used = {n for p in plan.todo for n in range(p.first, p.last + 1)} | set(pages.values())
-        return EarlyProofs(plan, staged, drawing_digests(draft.pdf, used))
+        return EarlyProofs(plan, staging, staged, drawing_digests(draft.pdf, used))
 
     def plan(self, ctx: BuildContext, booklet_tex: Path, booklet_aux: Path) -> Plan:
         views = ctx.views
@@ -147,8 +148,15 @@ class Proofs:
             early.install(confirmed)
             todo = [p for p in todo if p.dest not in confirmed]
             thumbnails = {t: n for t, n in thumbnails.items() if t not in confirmed}
-        cut_and_render(booklet.pdf, todo, compiled[STAMPS.name].pdf, thumbnails,
-                       THUMBNAIL_WIDTH, jobs=ctx.jobs)  # fmt: skip
+        stamps = compiled[STAMPS.name].pdf
+        if plan.folder.exists() or not (todo or thumbnails):
+            cut_and_render(booklet.pdf, todo, stamps, thumbnails, THUMBNAIL_WIDTH, jobs=ctx.jobs)
+        else:  # a first build: all written side by side, then put in place at once
+            staging = _staging(ctx)
+            pieces, pages, _ = _aside(plan, staging, todo, thumbnails)
+            cut_and_render(booklet.pdf, pieces, stamps, pages, THUMBNAIL_WIDTH, jobs=ctx.jobs,
+                           staging=True)  # fmt: skip
+            move_into_place(staging, plan.folder)
         shutil.rmtree(ctx.work_dir("proofs") / "staged", ignore_errors=True)
         manifest = {"proofs": {str(k): v for k, v in plan.keys.items()},
                     "thumbnails": {str(k): v for k, v in plan.shown.items()}}  # fmt: skip
@@ -160,6 +168,24 @@ class Proofs:
             if stale not in current:
                 stale.unlink()
         return [p.dest for p in plan.pieces] + [index]
+
+
+def _staging(ctx: BuildContext) -> Path:
+    """An empty folder to write proofs and thumbnails aside, on the output's file system."""
+    staging = ctx.work_dir("proofs") / "staged"
+    shutil.rmtree(staging, ignore_errors=True)
+    return staging
+
+
+def _aside(
+    plan: Plan, staging: Path, pieces: list[Piece], thumbnails: dict[Path, int]
+) -> tuple[list[Piece], dict[Path, int], dict[Path, Path]]:
+    """The same work with every file in ``staging``, under its path in the proofs folder:
+    the pieces, the thumbnails' pages, and each file in place -> its file aside."""
+    staged = {path: staging / path.relative_to(plan.folder)
+              for path in [*(p.dest for p in pieces), *thumbnails]}  # fmt: skip
+    aside = [replace(p, dest=staged[p.dest]) for p in pieces]
+    return aside, {staged[t]: n for t, n in thumbnails.items()}, staged
 
 
 def piece_keys(
