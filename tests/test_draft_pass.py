@@ -99,17 +99,30 @@ def test_digests_of_many_pages_shared_between_processes(
     assert alone[1] == alone[301] != alone[2]  # the same drawing, the same digest
 
 
+ZLIB_FASTEST, ZLIB_BEST = b"\x78\x01", b"\x78\xda"  # a zlib stream's header, by level
+
+
+def content_zlib_level(path: Path) -> bytes:
+    with pikepdf.open(path) as pdf:
+        return bytes(pdf.pages[0].obj.Contents.read_raw_bytes()[:2])
+
+
 def test_latexmk_hands_over_the_first_pass_when_another_is_needed(tmp_path: Path) -> None:
     (tmp_path / "t.tex").write_text(REFERENCING, encoding="utf-8")
     seen: list[str] = []
+    zlib_levels: list[bytes] = []
 
     def between() -> None:  # the first pass is done: its PDF says ?? for the page
         seen.append(" ".join(page_texts(tmp_path / "t.pdf")[0].split()))
+        zlib_levels.append(content_zlib_level(tmp_path / "t.pdf"))
 
     result = compile_tex(tmp_path, "t.tex", timeout=60, between_passes=between)
     assert result.ok
     assert seen == ["See page ??."]
     assert " ".join(page_texts(tmp_path / "t.pdf")[0].split()) == "See page 2."
+    # the cold build's first pass, a draft, was compressed quickly; the last one as ever
+    assert zlib_levels == [ZLIB_FASTEST]
+    assert content_zlib_level(tmp_path / "t.pdf") == ZLIB_BEST
     # the references resolved, the next run needs one pass: nothing is handed over
     source = tmp_path / "t.tex"
     source.write_text(REFERENCING.replace("There.", "There, now."), encoding="utf-8")
