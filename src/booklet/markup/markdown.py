@@ -1,6 +1,7 @@
 """Abstracts: Markdown to safe LaTeX, through pandoc's AST.
 
-1. pandoc parses every abstract (one process for all, raw TeX disabled).
+1. pandoc parses every abstract (one process for all, raw TeX disabled),
+   each as a document of its own (a few per reader call: ``read_markdown``).
 2. Python rewrites each AST: formulas are vetted and re-serialised by
    :mod:`booklet.markup.math`; a math command written outside ``$…$``
    (``\\mathcal{L}``) becomes a formula, with a warning; constructs that could
@@ -28,7 +29,7 @@ from booklet.markup.charset import check_printable, unprintable
 from booklet.markup.locate import SourceLocator
 from booklet.markup.math import MATH_ONLY_COMMANDS, vet_math
 from booklet.markup.mathml import for_mathml
-from booklet.markup.pandoc import Format, run_batch
+from booklet.markup.pandoc import Format, read_markdown, run_batch
 from booklet.workers import chunks
 
 Node = dict[str, Any]
@@ -137,15 +138,14 @@ def _convert(
     sources = [MarkdownSource(SURROGATES.sub("\ufffd", s.text), s.origin, s.anchor)
                for s in sources]  # fmt: skip
     sources = [_math_environments(s, diags) for s in sources]
-    asts = run_batch("read", [s.text for s in sources])
+    docs = read_markdown([s.text for s in sources])
     cleaned: list[Node] = []
     keep: list[int] = []
-    for i, (source, ast) in enumerate(zip(sources, asts, strict=True)):
-        if isinstance(ast, Exception):
-            diags.error(source.origin, f"the abstract could not be read: {ast}")
+    for i, (source, doc) in enumerate(zip(sources, docs, strict=True)):
+        if isinstance(doc, Exception):
+            diags.error(source.origin, f"the abstract could not be read: {doc}")
             continue
         errors_before = len(diags.errors_in(source.origin.path))
-        doc = json.loads(ast)
         doc["blocks"] = Sanitiser(source, diags).blocks(doc["blocks"])
         if len(diags.errors_in(source.origin.path)) == errors_before:
             cleaned.append(doc)
