@@ -363,8 +363,8 @@ def _digests(path: Path, numbers: list[int]) -> dict[int, bytes]:
     fonts: FontCache = {}
     with pikepdf.open(path) as pdf:
         pages = pdf.pages
-        return {n: drawing_digest(pages[n - 1].obj, fonts) for n in numbers
-                if 1 <= n <= len(pages)}  # fmt: skip
+        count = len(pages)  # not cheap: counted once
+        return {n: drawing_digest(pages[n - 1].obj, fonts) for n in numbers if 1 <= n <= count}
 
 
 def _drawing(holder: pikepdf.Object, depth: int, fonts: FontCache) -> bytes:
