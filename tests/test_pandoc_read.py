@@ -33,6 +33,8 @@ NEIGHBOURS = [
     ["> a quote", "lazy continuation"],
     ["* an item", "  continued?"],
     ["A [@doe] citation", "and another [@doe]."],
+    ["First.", "\ufeffA byte-order mark, dropped at a document's start only."],
+    ["First.", "Trailing backslash \\", "Two trailing spaces  ", "\x00 and \f"],
 ]
 
 

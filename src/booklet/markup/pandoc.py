@@ -74,10 +74,11 @@ def read_markdown(texts: list[str]) -> list[dict[str, Any] | Exception]:
 
 READ_TOGETHER = 10  # abstracts per reader call (from 5 on, the cost per call is paid off)
 # What may reach beyond its paragraph: note references (^[…] is inline), link and note
-# definitions, fenced code and divs, numbered examples, headings (links may name them),
-# a title block (a first line starting with %).
+# definitions, fenced code and divs, numbered examples, headings (links may name them);
+# and what pandoc reads otherwise at a document's start: a title block (a first line
+# starting with %), a byte-order mark (dropped there only).
 DOCUMENT_WIDE = re.compile(
-    r"\[\^|\]:|```|~~~|:::|\(@|^[ \t]*#|^[ \t]*(?:=+|-+)[ \t]*$|\A\s*%", re.M
+    r"\[\^|\]:|```|~~~|:::|\(@|^[ \t]*#|^[ \t]*(?:=+|-+)[ \t]*$|\A\s*%|\A\ufeff", re.M
 )
 
 
