@@ -35,6 +35,17 @@ NEIGHBOURS = [
     ["A [@doe] citation", "and another [@doe]."],
     ["First.", "\ufeffA byte-order mark, dropped at a document's start only."],
     ["First.", "Trailing backslash \\", "Two trailing spaces  ", "\x00 and \f"],
+    # found by review: numbered examples and headings the patterns do not see
+    ["@. first example", "@. second example"],
+    ["Follow @alice.", "@alice. x"],
+    ["- @x. An example", "Reach me @x."],
+    ["> # 1", "As shown in [1], the method works."],
+    ["- # Intro", "See [Intro]."],
+    ["Term\n:   # Methods", "See [Methods]."],
+    ["+-----------+\n| # Methods |\n+-----------+", "See [Methods]."],
+    ["See [Intro].", "> Intro\n> -----"],
+    ["> # x {#anything}", "See [x]."],
+    ["Intro\r\n=====\r\n", "See [Intro]."],
 ]
 
 

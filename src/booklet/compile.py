@@ -107,6 +107,8 @@ FIRST_PASS_ONLY = ("-e", "$max_repeat=1")
 # A cold build's first pass is a draft: the next pass replaces its PDF, and the proofs cut
 # from it are kept only where the final pages are drawn alike (at any compression). zlib's
 # quickest level saves some 6 % of the pass; the last pass compresses as pdfTeX always does.
+# (A document whose first pass resolves everything keeps that pass, compressed quickly; the
+# booklet always takes two: its programme gives the page of each abstract, further on.)
 DRAFT_COMPRESSION = (
     "-pdflatex=" + " ".join([*PDFLATEX, "%O", '"\\pdfcompresslevel=1 \\input{%S}"']),
 )

@@ -43,9 +43,10 @@ def read_markdown(texts: list[str]) -> list[dict[str, Any] | Exception]:
     know, and the result is cut at those paragraphs. Only abstracts whose every
     construct ends with its paragraph are read so: an abstract that may reach beyond
     it (notes and links resolved over a document, fences and numbered examples,
-    headings that links may name, a title block) is read alone. A run whose cut does
-    not give back each abstract exactly (a token swallowed by a construct that joined
-    two abstracts) is read again one abstract at a time."""
+    headings that links may name, a title block) is read alone. A run is read again
+    one abstract at a time when its cut does not give back each abstract exactly (a
+    token swallowed by a construct that joined two abstracts), or when it holds a
+    heading or a numbered example that the patterns missed (``REACHABLE``)."""
     token = f"booklet-split-{secrets.token_hex(16)}"
     separator = {"t": "Para", "c": [{"t": "Str", "c": token}]}
     together = [i for i, text in enumerate(texts) if not DOCUMENT_WIDE.search(text)]
@@ -82,10 +83,18 @@ DOCUMENT_WIDE = re.compile(
 )
 
 
+# In a run's AST, nodes that other abstracts of the run may have reached: a heading (an
+# implicit reference, "[Methods]", links to it; in a quote or a list the regex above does
+# not see it) and a numbered example (numbered across the document, "@label" names it).
+# In pandoc's JSON a node's type is written "t":"…"; text holding quotes is escaped.
+REACHABLE = ('"t":"Header"', '"t":"Example"')
+
+
 def _cut(read: str, token: str, separator: dict[str, Any], count: int) -> list[Any] | None:
     """The documents of a run, cut at the separator paragraphs; None unless there are
-    exactly ``count`` of them and the token appears nowhere else."""
-    if read.count(token) != count - 1:
+    exactly ``count`` of them, the token appears nowhere else, and no abstract of the
+    run holds a node another one may have reached (``REACHABLE``)."""
+    if read.count(token) != count - 1 or any(node in read for node in REACHABLE):
         return None
     whole = json.loads(read)
     parts: list[list[Any]] = [[]]
