@@ -60,15 +60,24 @@ def convert(texts: list[str]) -> tuple[list[object], list[str]]:
     return _convert(sources, diags, ("latex", "html", "plain")), sorted(map(str, diags.items))
 
 
+@pytest.mark.parametrize("neighbours", NEIGHBOURS, ids=lambda pair: repr(pair)[:40])
+def test_neighbours_read_in_one_run_come_out_as_if_read_alone(
+    monkeypatch: pytest.MonkeyPatch, neighbours: list[str]
+) -> None:
+    by_run = convert(neighbours)  # the pair alone in its run: nothing else decides for it
+    monkeypatch.setattr(markdown_module, "read_markdown", alone)
+    assert convert(neighbours) == by_run  # every format, every diagnostic
+
+
 def test_abstracts_read_by_the_run_come_out_as_if_read_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    texts = [*ABSTRACTS.values(), *(t for pair in NEIGHBOURS for t in pair)]
+    texts = list(ABSTRACTS.values())
     texts += [abstract(RandomChooser(random.Random(seed), tame=bool(seed % 2)))
               for seed in range(400)]  # fmt: skip
     by_run = convert(texts)
     monkeypatch.setattr(markdown_module, "read_markdown", alone)
-    assert convert(texts) == by_run  # every format, every diagnostic
+    assert convert(texts) == by_run
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
