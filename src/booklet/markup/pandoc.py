@@ -55,22 +55,24 @@ def read_markdown(texts: list[str]) -> list[dict[str, Any] | Exception]:
     alone = [i for i in range(len(texts)) if i not in grouped]
     joiner = f"\n\n{token}\n\n"
     inputs = [joiner.join(texts[i] for i in run) for run in runs] + [texts[i] for i in alone]
-    docs: list[dict[str, Any] | Exception | None] = [None] * len(texts)
+    docs: dict[int, dict[str, Any] | Exception] = {}
     again: list[int] = []
     results = run_batch("read", inputs)
-    for run, read in zip(runs, results, strict=False):
+    for run, read in zip(runs, results[: len(runs)], strict=True):
         parts = None if isinstance(read, Exception) else _cut(read, token, separator, len(run))
         if parts is None:
             again += run
         else:
-            for i, part in zip(run, parts, strict=True):
-                docs[i] = part
-    for i, read in zip(alone, results[len(runs) :], strict=True):
-        docs[i] = read if isinstance(read, Exception) else json.loads(read)
+            docs.update(zip(run, parts, strict=True))
+    docs.update((i, _parsed(read)) for i, read in zip(alone, results[len(runs) :], strict=True))
     if again:
-        for i, read in zip(again, run_batch("read", [texts[i] for i in again]), strict=True):
-            docs[i] = read if isinstance(read, Exception) else json.loads(read)
-    return [d if d is not None else PandocError("not read") for d in docs]
+        reads = run_batch("read", [texts[i] for i in again])
+        docs.update((i, _parsed(read)) for i, read in zip(again, reads, strict=True))
+    return [docs[i] for i in range(len(texts))]
+
+
+def _parsed(read: str | Exception) -> dict[str, Any] | Exception:
+    return read if isinstance(read, Exception) else json.loads(read)
 
 
 READ_TOGETHER = 10  # abstracts per reader call (from 5 on, the cost per call is paid off)
