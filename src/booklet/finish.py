@@ -37,24 +37,27 @@ PARALLEL_MIN = 100  # pieces below which one process is quicker than several
 
 
 def cut(source: Path, pieces: list[Piece], stamps: Path | None = None,
-        metadata: Mapping[str, str] | None = None, jobs: int = 1) -> list[Path]:
-    """Write each piece (atomically); return the files written.
+        metadata: Mapping[str, str] | None = None, jobs: int = 1,
+        staging: bool = False) -> list[Path]:
+    """Write each piece (atomically, or with ``staging`` into a folder no reader sees
+    yet: see ``output.creating``); return the files written.
 
     Callers pass only the pieces that need writing (see the proofs' manifest).
 
     With ``jobs`` > 1 and many pieces, that many processes share the work.
     """
     if jobs <= 1 or len(pieces) < PARALLEL_MIN:
-        return _cut(source, pieces, stamps, metadata)
+        return _cut(source, pieces, stamps, metadata, staging)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
                              initializer=WORKER_START) as pool:  # fmt: skip
-        futures = [pool.submit(_cut, source, chunk, stamps, metadata)
+        futures = [pool.submit(_cut, source, chunk, stamps, metadata, staging)
                    for chunk in chunks(pieces, jobs)]  # fmt: skip
         return [path for future in futures for path in future.result()]
 
 
 def split_by_labels(source: Path, aux: Path, folder: Path,
-                    parts: list[tuple[str, str, str]], jobs: int = 1) -> list[Path]:
+                    parts: list[tuple[str, str, str]], jobs: int = 1,
+                    staging: bool = False) -> list[Path]:
     """One PDF per part ``(file stem, label, title)``: the pages between the zref labels
     ``<label>-first`` and ``<label>-last`` of ``source``, saved as ``folder/<stem>.pdf``.
 
@@ -63,7 +66,7 @@ def split_by_labels(source: Path, aux: Path, folder: Path,
     ranges = page_ranges(aux, [label for _, label, _ in parts])
     pieces = [Piece(folder / f"{stem}.pdf", *ranges[label], title=title)
               for stem, label, title in parts]  # fmt: skip
-    cut(source, pieces, jobs=jobs)
+    cut(source, pieces, jobs=jobs, staging=staging)
     current = {p.dest for p in pieces}
     for stale in folder.glob("*.pdf"):
         if stale not in current:

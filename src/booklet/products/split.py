@@ -59,7 +59,8 @@ class SplitDocument:
         staging = ctx.work_dir(self.name) / "staged"
         shutil.rmtree(staging, ignore_errors=True)
         cut_from = version(done.pdf)
-        files = split_by_labels(done.pdf, done.aux, staging, self.parts(ctx))  # one process
+        files = split_by_labels(done.pdf, done.aux, staging, self.parts(ctx),
+                                staging=True)  # one process, into a folder of its own
         return CutAhead(done.pdf, cut_from, staging, files)
 
     def finish(self, ctx: BuildContext, compiled: dict[str, Compiled]) -> list[Path]:
