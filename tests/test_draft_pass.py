@@ -222,15 +222,22 @@ def test_one_job_cuts_the_proofs_once_from_the_final_booklet(
     assert spy.calls == [("booklet.pdf", 6, 6)]
 
 
+def last_pass_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The booklet's first pass succeeds; what would finish it fails: the reference pass,
+    and then latexmk's last pass."""
+    real = compile_module.latexmk_command
+
+    def latexmk(tex_name: str, *options: str) -> list[str]:
+        return real(tex_name, *options) if options else ["false"]  # the last pass: no options
+
+    monkeypatch.setattr(compile_module, "latexmk_command", latexmk)
+    monkeypatch.setattr(compile_module, "reference_pass_command", lambda *_: ["false"])
+
+
 def test_proofs_cut_early_stay_aside_when_the_last_pass_fails(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = compile_module.latexmk_command
-
-    def last_pass_fails(tex_name: str, *options: str) -> list[str]:
-        return real(tex_name, *options) if options else ["false"]  # the last pass: no options
-
-    monkeypatch.setattr(compile_module, "latexmk_command", last_pass_fails)
+    last_pass_fails(monkeypatch)
     out = tmp_path / "out"
     assert main(["build", "booklet", "proofs", "--content", str(content_copy), "--out", str(out),
                  "-j", "2"]) != 0  # fmt: skip
@@ -345,12 +352,7 @@ def test_installing_files_written_aside(tmp_path: Path) -> None:
 def test_handouts_cut_ahead_stay_aside_when_the_booklet_fails(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = compile_module.latexmk_command
-
-    def last_pass_fails(tex_name: str, *options: str) -> list[str]:
-        return real(tex_name, *options) if options else ["false"]
-
-    monkeypatch.setattr(compile_module, "latexmk_command", last_pass_fails)
+    last_pass_fails(monkeypatch)
     out = tmp_path / "out"
     assert main(["build", "booklet", "handouts", "--content", str(content_copy), "--out", str(out),
                  "-j", "2"]) != 0  # fmt: skip

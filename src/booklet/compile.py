@@ -104,13 +104,30 @@ def latexmk_command(tex_name: str, *options: str) -> list[str]:
 # latexmk runs pdflatex once; when another pass is due it stops and exits non-zero
 # ("'pdflatex' needed too many passes") although pdflatex succeeded
 FIRST_PASS_ONLY = ("-e", "$max_repeat=1")
-# A cold build's first pass is a draft: the next pass replaces its PDF, and the proofs cut
-# from it are kept only where the final pages are drawn alike (at any compression). zlib's
-# quickest level saves some 6 % of the pass; the last pass compresses as pdfTeX always does.
-# (A document whose first pass resolves everything keeps that pass, compressed quickly; the
-# booklet always takes two: its programme gives the page of each abstract, further on.)
+# Without a reference pass, a cold build's first pass is a draft: the next pass replaces
+# its PDF, and what is cut from it is kept only where the final pages are drawn alike (at
+# any compression). zlib's quickest level saves some 6 % of the pass; the last pass
+# compresses as pdfTeX always does. (A document whose first pass resolves everything keeps
+# that pass, compressed quickly.) With a reference pass most of the first pass's pages are
+# final: it is compressed as ever, and told so (FIRST_OF_TWO).
 DRAFT_COMPRESSION = (
     "-pdflatex=" + " ".join([*PDFLATEX, "%O", '"\\pdfcompresslevel=1 \\input{%S}"']),
+)
+
+
+def reference_pass_command(tex_name: str, job: str, typeset: list[str]) -> list[str]:
+    """One pdflatex pass of a document's cross-referencing pages only (refpass.py): the
+    style file drops every contribution whose label is not in ``typeset``."""
+    if not all(re.fullmatch(r"[A-Za-z0-9_.:-]+", label) for label in typeset):
+        raise ValueError("labels reach TeX's command line: letters, digits and _.:- only")
+    labels = ",".join(typeset)
+    return [*PDFLATEX, f"-jobname={job}",
+            f"\\def\\abstractbookreferencepass{{{labels}}}\\input{{{tex_name}}}"]  # fmt: skip
+
+
+# A cold first pass followed by a reference pass (refpass.py) says so to the style file.
+FIRST_OF_TWO = (
+    "-pdflatex=" + " ".join([*PDFLATEX, "%O", '"\\def\\abstractbookfirstpass{}\\input{%S}"']),
 )
 
 
@@ -133,6 +150,7 @@ def check_tools() -> str | None:
 def compile_tex(
     workdir: Path, tex_name: str, timeout: float = WALL_TIMEOUT_S, *, single_pass: bool = False,
     between_passes: Callable[[], None] | None = None, nice: int = 0,
+    reference_pass: Callable[[float], bool] | None = None,
 ) -> CompileResult:
     """Run latexmk (or one pdflatex pass) on ``workdir/tex_name`` in the sandbox.
 
@@ -143,27 +161,39 @@ def compile_tex(
 
     ``nice`` lowers the run's priority: a short document compiled beside a long one
     should not slow down the long one, whose end the whole build waits for.
+
+    ``reference_pass``, when the first pass was cold (no ``.aux`` before it), may do
+    the rest instead of latexmk's next passes (see refpass.py): it gets the seconds
+    left and returns True when it wrote the final PDF.
     """
     started, wall_start = time.monotonic(), time.time()
     deadline = started + timeout
     if single_pass:
         commands = [single_pass_command(tex_name)]
-    elif between_passes is None:
+    elif between_passes is None and reference_pass is None:
         commands = [latexmk_command(tex_name)]
     else:
         cold = not (workdir / (Path(tex_name).stem + ".aux")).exists()  # another pass is due
-        first = (*FIRST_PASS_ONLY, *(DRAFT_COMPRESSION if cold else ()))
+        if not cold:
+            reference_pass = None
+        # the first pass is a draft unless a reference pass keeps most of its pages
+        prelude = () if not cold else FIRST_OF_TWO if reference_pass else DRAFT_COMPRESSION
+        first = (*FIRST_PASS_ONLY, *prelude)
         commands = [latexmk_command(tex_name, *first), latexmk_command(tex_name)]
     log_path = workdir / (Path(tex_name).stem + ".log")
     pdf = workdir / (Path(tex_name).stem + ".pdf")
     for number, command in enumerate(commands):
-        returncode, stdout, timed_out = _run(command, workdir, deadline - time.monotonic(), nice)
+        left = deadline - time.monotonic()
+        returncode, stdout, timed_out = run_sandboxed(command, workdir, left, nice)
         if timed_out or returncode == 0 or number == len(commands) - 1:
             break
         if not _written_since(pdf, wall_start) or first_error(_read(log_path)):
             break  # a real failure: no new PDF, or TeX's error
-        assert between_passes is not None
-        between_passes()
+        if between_passes is not None:
+            between_passes()
+        if reference_pass is not None and reference_pass(deadline - time.monotonic()):
+            returncode = 0
+            break
     seconds = time.monotonic() - started
     log = _read(log_path)
     if os.environ.get("BOOKLET_DEBUG_TEX"):  # for developers: what latexmk did
@@ -184,7 +214,7 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _run(command: list[str], workdir: Path, timeout: float,
+def run_sandboxed(command: list[str], workdir: Path, timeout: float,
          nice: int = 0) -> tuple[int, bytes, bool]:  # fmt: skip
     """One sandboxed process (group): its exit code, its output, whether it timed out."""
     with open(os.devnull, "rb") as devnull:

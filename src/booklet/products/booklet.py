@@ -35,7 +35,8 @@ def logo_assets(views: Views, grayscale: bool = False) -> dict[str, bytes]:
     return {found.file: found.data()} if found else {}
 
 
-BOOKLET = Document("booklet", "booklet.tex.jinja", booklet_context, assets=logo_assets)
+BOOKLET = Document("booklet", "booklet.tex.jinja", booklet_context, assets=logo_assets,
+                   reference_pass=True)
 
 
 class Booklet:

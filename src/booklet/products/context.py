@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 import jinja2
 
 from booklet import compile as tex
+from booklet import refpass
 from booklet.diagnostics import Diagnostics, Origin, display_path
 from booklet.output import write_bytes, write_text
 from booklet.render import environment, render
@@ -50,6 +52,9 @@ class Document:
     template: str
     context: Callable[[Views], dict[str, Any]]
     single_pass: bool = False  # no cross-references: one pdflatex pass suffices
+    # its contributions' pages print no cross-reference: a cold build's second pass may
+    # typeset only the other pages (refpass.py)
+    reference_pass: bool = False
     styles: tuple[str, ...] = STYLE_FILES  # style files copied beside its .tex
     # other files it reads (the cover logo): name in the work folder -> bytes
     assets: Callable[[Views], dict[str, bytes]] | None = None
@@ -61,10 +66,15 @@ class Rendered:
     text: str
     work: Path  # the work folder, holding the .tex and the style files
     assets: dict[str, bytes] = field(default_factory=dict)
+    # the LaTeX the work folder held before (documents with a reference pass)
+    previous: str | None = None
 
     @property
     def digest(self) -> str:
-        digest = hashlib.sha256(self.text.encode("utf-8"))
+        return self.digest_of(self.text)
+
+    def digest_of(self, text: str) -> str:
+        digest = hashlib.sha256(text.encode("utf-8"))
         for name, data in sorted(self.assets.items()):
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
         return digest.hexdigest()
@@ -135,13 +145,17 @@ class BuildContext:
             return None
         work = self.work_dir(document.name)
         work.mkdir(parents=True, exist_ok=True)
-        write_text(work / f"{document.name}.tex", text)
+        tex_file = work / f"{document.name}.tex"
+        previous = None
+        if document.reference_pass and tex_file.exists():
+            previous = tex_file.read_text(encoding="utf-8", errors="replace")
+        write_text(tex_file, text)
         for style in document.styles:
             write_text(work / style, self.template_file(style).read_text(encoding="utf-8"))
         assets = document.assets(self.views) if document.assets else {}
         for asset, data in assets.items():
             write_bytes(work / asset, data)
-        return Rendered(document, text, work, assets)
+        return Rendered(document, text, work, assets, previous)
 
     def keep_source(self, rendered: Rendered) -> None:
         """Copy a document that compiled into OUT/src/, where users may edit and rebuild it."""
@@ -171,16 +185,36 @@ class BuildContext:
                          for s in rendered.document.styles)  # fmt: skip
         digest = hashlib.sha256((rendered.digest + styles).encode("utf-8")).hexdigest()
         tex_path = self.src_dir / f"{name}.tex"
-        if pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        made = stamp.read_text(encoding="utf-8") if stamp.exists() and pdf.exists() else None
+        if made == digest:
             self.keep_source(rendered)
             return Compiled(name, pdf, aux, tex_path, 0.0, skipped=True)
         stamp.unlink(missing_ok=True)
+        previous = rendered.previous
+        if previous is not None and made is not None and made == hashlib.sha256(
+            (rendered.digest_of(previous) + styles).encode("utf-8")
+        ).hexdigest():  # the PDF and .aux were made from ``previous``, with these styles
+            started = time.monotonic()
+            if refpass.finish_by_edit_pass(work, name, rendered.text, previous,
+                                           tex.WALL_TIMEOUT_S):  # fmt: skip
+                write_text(stamp, digest)
+                self.keep_source(rendered)
+                return Compiled(name, pdf, aux, tex_path, time.monotonic() - started)
+
+        first_pass = pdf
 
         def between_passes() -> None:
+            nonlocal first_pass
             assert on_draft is not None
             os.replace(pdf, draft_pdf)  # the next pass writes a new file; this one stays whole
             shutil.copyfile(aux, draft_aux)
+            first_pass = draft_pdf
             on_draft(Compiled(name, draft_pdf, draft_aux, work / f"{name}.tex", 0.0))
+
+        def reference_pass(seconds_left: float) -> bool:
+            return refpass.finish_by_reference_pass(
+                work, name, rendered.text, first_pass, seconds_left
+            )
 
         single = rendered.document.single_pass
         result = tex.compile_tex(
@@ -188,6 +222,7 @@ class BuildContext:
             between_passes=between_passes if on_draft is not None else None,
             # short documents (handouts, stamps) give way to the booklet's passes
             nice=BACKGROUND_NICE if single and self.jobs > 1 else 0,
+            reference_pass=reference_pass if rendered.document.reference_pass else None,
         )  # fmt: skip
         if not result.ok:
             raise self._failure(name, tex_path, rendered.text, result)

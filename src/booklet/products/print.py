@@ -92,7 +92,7 @@ def print_assets(views: Views) -> dict[str, bytes]:
 
 def print_document(binding: float | None = None) -> Document:
     return Document(NAME, "booklet.tex.jinja", partial(print_context, binding=binding),
-                    assets=print_assets)  # fmt: skip
+                    assets=print_assets, reference_pass=True)  # fmt: skip
 
 
 PRINT_BOOKLET = print_document()
