@@ -327,3 +327,17 @@ def test_a_spliced_booklet_is_reproducible(
     assert runs.splices == 2
     first, second = (tmp_path / name / "booklet.pdf" for name in "ab")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_style_file_without_the_reference_pass_gets_whole_passes(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a restyled abstractbook.sty copied before the reference pass existed
+    style = STYLE.read_text("utf-8").replace("\\abstractbookreferencepass", "\\someotherflag")
+    (content_copy / "templates").mkdir(exist_ok=True)
+    (content_copy / "templates" / "abstractbook.sty").write_text(style, "utf-8")
+    runs = Runs(monkeypatch)
+    out = tmp_path / "out"
+    build(content_copy, out)
+    assert runs.reference == [] and runs.latexmk == 2  # not a pass that would drop nothing
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)

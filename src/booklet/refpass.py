@@ -56,6 +56,7 @@ from booklet.pages import page_ranges
 from booklet.pdfscan import inherited
 
 SUFFIX = "-refs"  # the reference pass's job name: <name>-refs
+HOOK = "\\ifdefined\\abstractbookreferencepass"  # how the style file asks for it
 BEGIN = re.compile(r"\\begin\{contribution\}\{([^{}]*)\}")
 END = "\\end{contribution}"  # alone on its line: the style file's reader stops there
 UNDEFINED = re.compile(
@@ -182,6 +183,8 @@ def _reference_pass(
     """Typeset ``typeset`` and the pages outside contributions, with ``name.aux``; splice
     them into ``base`` as ``name.pdf``. False, leaving ``name.pdf`` alone, when the pass
     did not lay out its pages as ``base`` has them."""
+    if not _knows_the_pass(work, name):
+        return False  # it would typeset every page again
     aux = work / f"{name}.aux"
     ranges = page_ranges(aux, [s.label for s in spans])
     if len(ranges) != len(spans):
@@ -221,6 +224,13 @@ def _reference_pass(
 # count of pages it shipped out, and bookmark's records for the outline (the outline is
 # the first pass's)
 UNCOMPARED = ("\\gdef \\@abspage@last{", "\\BKM@entry{")
+
+
+def _knows_the_pass(work: Path, name: str) -> bool:
+    """Whether the document's style (a style file beside it, or its preamble) defines the
+    reference pass: a restyled abstractbook.sty from before it does not."""
+    sources = [work / f"{name}.tex", *sorted(work.glob("*.sty"))]
+    return any(HOOK in _read(source) for source in sources)
 
 
 # files LaTeX writes in one pass and reads in the next, with nothing run between
