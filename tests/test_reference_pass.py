@@ -5,6 +5,7 @@ the same text, the same pixels, the same links, link targets and bookmarks."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,12 @@ from pdfread import page_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 STYLE = ROOT / "templates" / "abstractbook.sty"
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds compared with whole passes run later carry the same dates."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716422400")  # 2024-05-23
 
 
 def build(content: Path, out: Path, *products: str) -> None:
@@ -67,8 +74,10 @@ def facts(path: Path) -> dict[str, object]:
                     walk(item.children, depth + 1)
 
             walk(tree.root)
+        info = {str(key): str(value) for key, value in pdf.docinfo.items()}
         return {"pages": len(pdf.pages), "text": page_texts(path), "dests": dests,
-                "links": links, "outline": outline, "font programs": len(fonts)}  # fmt: skip
+                "links": links, "outline": outline, "font programs": len(fonts),
+                "info": info}  # fmt: skip
 
 
 def pixels(path: Path, folder: Path) -> list[bytes]:
@@ -274,6 +283,7 @@ def test_contributions_are_found_by_their_lines() -> None:
 
 def test_references_are_traced_to_their_contribution() -> None:
     spans = [refpass.Span("c-1", 10, 20), refpass.Span("c-2", 21, 30)]
+    text = "\n".join(["\\documentclass{article}", "\\begin{document}", *["x"] * 38])
     aux = ("\\zref@newlabel{c-1-last}{\\default{}\\page{4}\\abspage{4}}\n"
            "\\zref@newlabel{c-2-last}{\\default{}\\page{6}\\abspage{6}}\n")  # fmt: skip
 
@@ -281,15 +291,26 @@ def test_references_are_traced_to_their_contribution() -> None:
         return (f"LaTeX Warning: Reference `x' on page {page} undefined on input line {line}.\n"
                 "LaTeX Warning: There were undefined references.\n")  # fmt: skip
 
-    assert refpass.to_retypeset(warned("2", 3), aux, spans) == set()  # before them all
-    assert refpass.to_retypeset(warned("5", 25), aux, spans) == {"c-2"}
+    assert refpass.to_retypeset(warned("2", 3), aux, text, spans) == set()  # before them all
+    assert refpass.to_retypeset(warned("5", 25), aux, text, spans) == {"c-2"}
     # on c-1's last page, shipped out as TeX read c-2's first line
-    assert refpass.to_retypeset(warned("4", 21), aux, spans) == {"c-1", "c-2"}
-    assert refpass.to_retypeset(warned("6", 31), aux, spans) == {"c-2"}  # its last page
-    assert refpass.to_retypeset(warned("7", 40), aux, spans) == set()  # after them all
+    assert refpass.to_retypeset(warned("4", 21), aux, text, spans) == {"c-1", "c-2"}
+    assert refpass.to_retypeset(warned("6", 31), aux, text, spans) == {"c-2"}  # its last page
+    assert refpass.to_retypeset(warned("7", 40), aux, text, spans) == set()  # after them all
     # undefined references the log does not place
     assert refpass.to_retypeset("LaTeX Warning: There were undefined references.\n",
-                                aux, spans) is None  # fmt: skip
+                                aux, text, spans) is None  # fmt: skip
+    # used in the preamble, or as the document begins: a page total, printed on every page
+    assert refpass.to_retypeset(warned("1", 2), aux, text, spans) is None
+    # a table keeps its column widths in the .aux: typeset again, warned of or not
+    table = text.replace("\nx\n", "\n\\begin{longtable}{ll}\n", 1)
+    assert refpass.to_retypeset("", aux, table, [refpass.Span("c-1", 3, 20)]) == {"c-1"}
+    # another pass asked for, for a reason this pass does not answer
+    outlines = ("Package rerunfilecheck Warning: File `booklet.out' has changed.\n"
+                "(rerunfilecheck)                Rerun to get outlines right\n")  # fmt: skip
+    assert refpass.to_retypeset(outlines, aux, text, spans) is None
+    longtable = "Package longtable Warning: Table widths have changed. Rerun LaTeX.\n"
+    assert refpass.to_retypeset(longtable, aux, text, spans) == set()
 
 
 def test_the_reference_pass_must_write_what_the_first_pass_wrote() -> None:
@@ -320,7 +341,6 @@ def test_a_first_pass_that_leaves_work_for_another_tool_gets_a_whole_pass(tmp_pa
 def test_a_spliced_booklet_is_reproducible(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716422400")
     runs = Runs(monkeypatch)
     build(content_copy, tmp_path / "a")
     build(content_copy, tmp_path / "b")
@@ -341,3 +361,96 @@ def test_a_style_file_without_the_reference_pass_gets_whole_passes(
     build(content_copy, out)
     assert runs.reference == [] and runs.latexmk == 2  # not a pass that would drop nothing
     assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+
+
+TABLE = """
+
+| Model | Loss | Steps |
+|:--|--:|:-:|
+| small | 2.31 | 10 |
+| $\\mathcal{L}$-large | **1.87** | 12,000 |
+"""
+
+
+def test_tables_keep_their_column_widths(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """longtable reads its columns' widths from the .aux without a reference: an abstract
+    with a table is typeset again, in a cold build and when it is edited."""
+    runs = Runs(monkeypatch)
+    table = content_copy / "contributions" / "004.md"
+    table.write_text(table.read_text("utf-8") + TABLE, "utf-8")
+    out = tmp_path / "out"
+    build(content_copy, out, "booklet", "proofs")
+    assert runs.reference == [["contribution-4"]] and runs.splices == 1
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+    for edited, typeset in ((content_copy / "contributions" / "005.md", "contribution-5"),
+                            (table, "contribution-4")):  # fmt: skip
+        runs.reset()
+        edited.write_text(edited.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+        build(content_copy, out, "booklet", "proofs")
+        assert runs.reference == [[typeset]] and runs.latexmk == 0
+        assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+    # a table whose widths the edit changes: its .aux record changes, a whole pass follows
+    runs.reset()
+    table.write_text(table.read_text("utf-8").replace("small", "much smaller"), "utf-8")
+    build(content_copy, out, "booklet")
+    assert runs.reference == [["contribution-4"]] and runs.splices == 0 and runs.latexmk >= 1
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+
+
+def test_a_page_total_in_a_restyled_running_foot_gets_a_whole_pass(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    style = STYLE.read_text("utf-8").replace(
+        "\\fancyfoot[C]{\\small\\thepage}",
+        "\\RequirePackage{zref-totpages}\\fancyfoot[C]{\\small\\thepage\\ / \\ztotpages}", 1)
+    assert "ztotpages" in style
+    (content_copy / "templates").mkdir(exist_ok=True)
+    (content_copy / "templates" / "abstractbook.sty").write_text(style, "utf-8")
+    runs = Runs(monkeypatch)
+    out = tmp_path / "out"
+    build(content_copy, out)
+    assert runs.reference == [] and runs.latexmk == 2
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+    assert "3/9" in page_texts(out / "booklet.pdf")[2].replace(" ", "")
+
+
+def test_an_edited_booklet_carries_the_date_of_its_build(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15
+    runs = Runs(monkeypatch)
+    path = content_copy / "contributions" / "004.md"
+    path.write_text(path.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    build(content_copy, out)
+    assert runs.splices == 1
+    assert facts(out / "booklet.pdf")["info"]["/ModDate"] == "D:20270115080000Z"
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+
+
+def font_programs(path: Path, page: int) -> set[str]:
+    """Digests of the font programs a page draws with."""
+    with pikepdf.open(path) as pdf:
+        fonts = pdf.pages[page - 1].obj.Resources.get("/Font", {})
+        return {hashlib.sha256(font.FontDescriptor.FontFile.read_raw_bytes()).hexdigest()
+                for font in fonts.values() if "/FontDescriptor" in font}  # fmt: skip
+
+
+def test_a_new_letter_in_an_edited_abstract_leaves_the_other_pages_their_fonts(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    booklet = out / "booklet.pdf"
+    before = {page: font_programs(booklet, page) for page in (2, 9)}  # programme, index
+    runs = Runs(monkeypatch)
+    path = content_copy / "contributions" / "004.md"
+    path.write_text(path.read_text("utf-8") + "\nMeasured in Ærøskøbing.\n", "utf-8")
+    build(content_copy, out)
+    assert runs.splices == 1
+    # the new letters come with a subset of their own on the edited page only
+    assert {page: font_programs(booklet, page) for page in (2, 9)} == before
+    assert_same_booklet(booklet, whole_passes(out / "src", tmp_path), tmp_path, fonts_added=1)

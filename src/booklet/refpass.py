@@ -67,6 +67,18 @@ UNDEFINED = re.compile(
 PAGES_SHIPPED = re.compile(r"^\\gdef \\@abspage@last\{(\d+)\}", re.MULTILINE)
 PRINTED_PAGE = re.compile(r"\\zref@newlabel\{([^{}]+)-last\}\{[^\n]*?\\page\{([^{}]*)\}")
 ANY_UNDEFINED = "There were undefined references"
+BEGIN_DOCUMENT = "\\begin{document}"
+TABLE = "\\begin{longtable}"
+# a log's requests for another pass (any package's words), and those this pass answers:
+# references, and the tables of the contributions it typesets again
+RERUN = re.compile(  # in a warning, or in the lines that go on with one: "(package) ..."
+    r"^(?:(?:LaTeX|Package \S+|Class \S+) Warning: |\(\S+\) ).*\brerun\b.*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+KNOWN_RERUNS = (
+    "LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right.",
+    "Package longtable Warning: Table widths have changed. Rerun LaTeX.",
+)
 OUT_OF_STEP = "booklet reference pass: out of step"
 SAFE_LABEL = re.compile(r"[A-Za-z0-9_.:-]+")
 MOST_TYPESET = 0.5  # beyond this share of the pages, a whole pass is hardly slower
@@ -104,18 +116,32 @@ def contribution_spans(text: str) -> list[Span] | None:
     return None if open_at is not None else spans
 
 
-def to_retypeset(log: str, aux: str, spans: list[Span]) -> set[str] | None:
-    """The contributions the reference pass must typeset: those where the first pass used
-    a reference. That is the one holding the line LaTeX names, and the one before it when
-    the reference was on that one's last page: a page is shipped out, and its running
-    head typeset, while TeX reads what follows. None when the log says a reference was
-    undefined somewhere it does not name."""
+def to_retypeset(log: str, aux: str, text: str, spans: list[Span]) -> set[str] | None:
+    """The contributions the reference pass must typeset again, after a cold first pass.
+
+    - Those where the first pass used a reference: the one holding the line LaTeX names,
+      and the one before it when the reference was on that one's last page (a page is
+      shipped out, and its running head typeset, while TeX reads what follows).
+    - Those holding a table: longtable keeps its columns' widths in the ``.aux`` and
+      reads them back in the next pass, without a reference.
+
+    None when a whole pass is needed: the log says a reference was undefined somewhere
+    it does not name, or in the preamble (a page total in a running head is read there,
+    and printed on every page), or asks for another pass for a reason not named here."""
+    lines = text.split("\n")
+    document = next((n for n, line in enumerate(lines, start=1)
+                     if line.startswith(BEGIN_DOCUMENT)), None)  # fmt: skip
     used = [(m.group(1), int(m.group(2))) for m in UNDEFINED.finditer(log)]
-    if ANY_UNDEFINED in log and not used:
+    if document is None or (ANY_UNDEFINED in log and not used):
+        return None
+    if any(line <= document for _, line in used):
+        return None
+    if any(not line.startswith(KNOWN_RERUNS) for line in RERUN.findall(log)):
         return None
     last_page = {m.group(1): m.group(2) for m in PRINTED_PAGE.finditer(aux)}
     begins = [span.begin for span in spans]
-    labels: set[str] = set()
+    labels = {span.label for span in spans
+              if any(TABLE in line for line in lines[span.begin - 1 : span.end])}  # fmt: skip
     for page, line in used:
         at = bisect_right(begins, line) - 1  # the last contribution begun by that line
         if at < 0:
@@ -139,7 +165,7 @@ def finish_by_reference_pass(
     aux = work / f"{name}.aux"
     if not spans or not aux.exists():
         return False
-    retypeset = to_retypeset(_read(work / f"{name}.log"), _read(aux), spans)
+    retypeset = to_retypeset(_read(work / f"{name}.log"), _read(aux), text, spans)
     if retypeset is None:
         return False
     return _reference_pass(work, name, spans, retypeset, first_pdf, timeout)
@@ -269,8 +295,8 @@ def _same_records(written: str, read: str) -> bool:
 
 def splice(first: Path, second: Path, dropped: set[int], dest: Path) -> None:
     """``first`` with its pages not in ``dropped`` (1-based) drawn as ``second``'s pages,
-    in order, and their link targets (named destinations) as ``second`` has them; written
-    to ``dest`` (atomically)."""
+    in order, their link targets (named destinations) and its document information (title,
+    dates) as ``second`` has them; written to ``dest`` (atomically)."""
     with pikepdf.open(first) as base, pikepdf.open(second) as refs:
         kept = [n for n in range(1, len(base.pages) + 1) if n not in dropped]
         if len(kept) != len(refs.pages):
@@ -287,12 +313,15 @@ def splice(first: Path, second: Path, dropped: set[int], dest: Path) -> None:
                     if key in target:
                         del target[key]
                 elif key == "/Resources":
-                    target[key] = _resources(base, refs, value, fonts)
+                    target[key] = _resources(base, refs, page, value, fonts)
                 elif key == "/Annots":
                     target[key] = _annotations(base, refs, value)
                 else:
                     target[key] = _foreign(base, refs, value)
         _move_destinations(base, refs, kept, dropped)
+        info = refs.trailer.get("/Info")  # its dates are those of the pass that finished it
+        if info is not None:
+            base.trailer.Info = _foreign(base, refs, info)
         part = dest.with_name(f".{dest.name}.splice")
         try:
             # streams as pdfTeX compressed them; the small objects packed anew (keeping
@@ -413,6 +442,55 @@ class FontMatcher:
                 return candidate
         return None
 
+    def match_codes(self, font: pikepdf.Object, codes: set[int]) -> pikepdf.Object | None:
+        """A first-pass font that draws ``codes`` of ``font`` alike: for a page that draws
+        only those, when ``font`` as a whole has glyphs the first pass never drew (an
+        edited abstract's new letter need not give the programme a second subset)."""
+        glyphs = _encoding(font)
+        if not glyphs:
+            return None
+        try:
+            first, widths = int(font.FirstChar), [float(w) for w in font.Widths]
+        except (AttributeError, TypeError, ValueError):
+            return None
+        if not all(code in glyphs and 0 <= code - first < len(widths) for code in codes):
+            return None
+        for candidate in self.by_key.get(_font_key(font), ()):
+            has, named = _charset(candidate), _encoding(candidate)
+            try:
+                other_first = int(candidate.FirstChar)
+                other_widths = [float(w) for w in candidate.Widths]
+            except (AttributeError, TypeError, ValueError):
+                continue
+            if has is None or not named:
+                continue
+            if all(glyphs[code] in has and named.get(code) == glyphs[code]
+                   and 0 <= code - other_first < len(other_widths)
+                   and other_widths[code - other_first] == widths[code - first]
+                   for code in codes):  # fmt: skip
+                return candidate
+        return None
+
+
+def codes_drawn(page: pikepdf.Page) -> dict[str, set[int]]:
+    """The character codes a page's text draws, by the name of the font resource."""
+    drawn: dict[str, set[int]] = {}
+    font, saved = "", []  # the font is part of the graphics state: q saves it, Q restores it
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "Tf" and operands:
+            font = str(operands[0])
+        elif op == "q":
+            saved.append(font)
+        elif op == "Q" and saved:
+            font = saved.pop()
+        elif op in ("Tj", "'", '"', "TJ"):
+            strings = operands[0] if op == "TJ" else operands[-1:]
+            for item in strings:
+                if isinstance(item, pikepdf.String):
+                    drawn.setdefault(font, set()).update(bytes(item))
+    return drawn
+
 
 def _font_key(font: pikepdf.Object) -> str:
     base = str(font.get("/BaseFont", ""))
@@ -474,17 +552,24 @@ def _encoding(font: pikepdf.Object) -> dict[int, str] | None:
     return glyphs
 
 
-def _resources(base: pikepdf.Pdf, refs: pikepdf.Pdf, resources: pikepdf.Object,
-               fonts: FontMatcher) -> pikepdf.Dictionary:  # fmt: skip
+def _resources(base: pikepdf.Pdf, refs: pikepdf.Pdf, page: pikepdf.Page,
+               resources: pikepdf.Object, fonts: FontMatcher) -> pikepdf.Dictionary:  # fmt: skip
+    """A reference-pass page's resources, for a page of ``base``: each font the first pass's
+    where one draws the same glyphs (the whole font's, or else this page's), else a copy."""
     result = pikepdf.Dictionary()
+    drawn: dict[str, set[int]] | None = None
     for key, value in resources.items():
-        if key == "/Font":
-            result[key] = pikepdf.Dictionary({
-                name: fonts.match(font) or _foreign(base, refs, font)
-                for name, font in value.items()
-            })  # fmt: skip
-        else:
+        if key != "/Font":
             result[key] = _foreign(base, refs, value)
+            continue
+        chosen = pikepdf.Dictionary()
+        for name, font in value.items():
+            found = fonts.match(font)
+            if found is None:
+                drawn = codes_drawn(page) if drawn is None else drawn
+                found = fonts.match_codes(font, drawn.get(str(name), set()))
+            chosen[name] = found if found is not None else _foreign(base, refs, font)
+        result[key] = chosen
     return result
 
 
