@@ -454,3 +454,30 @@ def test_a_new_letter_in_an_edited_abstract_leaves_the_other_pages_their_fonts(
     # the new letters come with a subset of their own on the edited page only
     assert {page: font_programs(booklet, page) for page in (2, 9)} == before
     assert_same_booklet(booklet, whole_passes(out / "src", tmp_path), tmp_path, fonts_added=1)
+
+
+@pytest.mark.parametrize(("edit", "typeset"), [
+    (lambda text: text.replace("Contribution 3.", "Contribution three."), {"c-3"}),
+    (lambda text: text.replace("Contribution 3.", "Three.\n\nParagraphs."), {"c-3"}),
+    # between two contributions, before them all, after them all: pages no pass drops
+    (lambda text: text.replace("\\end{contribution}\n", "\\end{contribution}\n\\clearpage\n", 1),
+     None),
+    (lambda text: text.replace("FRONT", "FRONT, now longer"), None),
+    (lambda text: text.replace("BACK", "BACK, now longer"), None),
+    # a contribution's first line: its bookmark and running head
+    (lambda text: text.replace("{Title 3}", "{Title three}"), None),
+    (lambda text: text.replace("{c-3}", "{c-9}"), None),
+])  # fmt: skip
+def test_an_edit_pass_is_tried_for_changes_within_contributions_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: object, typeset: set[str] | None,
+) -> None:
+    tried: list[set[str]] = []
+
+    def reference_pass(*args: object) -> bool:
+        tried.append(args[3])  # type: ignore[arg-type]
+        return True
+
+    monkeypatch.setattr(refpass, "_reference_pass", reference_pass)
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.5")  # the last build's
+    answer = refpass.finish_by_edit_pass(tmp_path, "doc", edit(SHAPED), SHAPED, 60)  # type: ignore[operator]
+    assert tried == ([typeset] if typeset else []) and answer == bool(typeset)

@@ -47,6 +47,7 @@ import shutil
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -196,7 +197,9 @@ def finish_by_edit_pass(work: Path, name: str, text: str, previous: str, timeout
             return False  # its bookmark or running head: the previous outline stays
         if now != then:
             changed.add(span.label)
-        if lines[span.end : span.end + 1] != old_lines[old.end : old.end + 1]:
+    pairs = zip(spans, old_spans, strict=True)
+    for (span, old), (after, old_after) in pairwise(pairs):
+        if lines[span.end : after.begin - 1] != old_lines[old.end : old_after.begin - 1]:
             return False  # what stands between two contributions
     if not changed:
         return False
