@@ -481,3 +481,35 @@ def test_an_edit_pass_is_tried_for_changes_within_contributions_only(
     (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.5")  # the last build's
     answer = refpass.finish_by_edit_pass(tmp_path, "doc", edit(SHAPED), SHAPED, 60)  # type: ignore[operator]
     assert tried == ([typeset] if typeset else []) and answer == bool(typeset)
+
+
+def test_an_edit_undone_leaves_no_second_font_subset(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    # the first abstract: its page comes before any other that draws its fonts' new glyphs
+    path = content_copy / "contributions" / "001.md"
+    original = path.read_text("utf-8")
+    path.write_text(original + "\nMeasured in *Ærøskøbing*, $\\aleph_0 \\hbar$.\n", "utf-8")
+    build(content_copy, out)
+    runs = Runs(monkeypatch)
+    path.write_text(original, "utf-8")
+    build(content_copy, out)
+    assert runs.splices == 1
+    # the page goes back to the subset the other pages use; the other one is gone
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+
+
+@pytest.mark.parametrize("lost", ["booklet.aux", "booklet.pdf", "booklet.fls", "booklet.done"])
+def test_a_work_folder_missing_a_file_builds_again(
+    content_copy: Path, tmp_path: Path, lost: str
+) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out, "booklet", "proofs")
+    (out / ".work" / "booklet" / lost).unlink()
+    build(content_copy, out, "booklet", "proofs", "handouts")  # not a build that does nothing
+    assert_same_booklet(out / "booklet.pdf", whole_passes(out / "src", tmp_path), tmp_path)
+    proof = " ".join(page_texts(out / "proofs" / "4.pdf")[0].split())
+    assert proof.startswith("PROOF · contribution 4")
+    assert any(" ".join(page.split()) in proof for page in page_texts(out / "booklet.pdf"))

@@ -228,13 +228,14 @@ def _reference_pass(
     if read_back is None:
         return False
     job = name + SUFFIX
+    job_pdf = work / f"{job}.pdf"
+    job_pdf.unlink(missing_ok=True)  # (pdfTeX writes none for a pass without pages)
     for suffix in READ_BACK:  # what the reference pass reads, under its job name
         (work / f"{job}{suffix}").unlink(missing_ok=True)
         if suffix in read_back:
             shutil.copyfile(work / f"{name}{suffix}", work / f"{job}{suffix}")
     command = tex.reference_pass_command(f"{name}.tex", job, sorted(typeset))
     returncode, _, timed_out = tex.run_sandboxed(command, work, timeout)
-    job_pdf = work / f"{job}.pdf"
     if timed_out or returncode != 0 or not job_pdf.exists():
         return False
     if OUT_OF_STEP in _read(work / f"{job}.log"):
@@ -417,16 +418,22 @@ class FontMatcher:
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.by_key: dict[str, list[pikepdf.Object]] = {}
         self.matched: dict[tuple[int, int], pikepdf.Object | None] = {}
-        seen: set[tuple[int, int]] = set()
+        pages_using: dict[tuple[int, int], int] = {}
         for page in pdf.pages:
             resources = inherited(page.obj, "/Resources")
             fonts = resources.get("/Font") if resources is not None else None
             if fonts is None:
                 continue
             for font in fonts.values():
-                if font.is_indirect and font.objgen not in seen:
-                    seen.add(font.objgen)
+                if not font.is_indirect:
+                    continue
+                if font.objgen not in pages_using:
                     self.by_key.setdefault(_font_key(font), []).append(font)
+                pages_using[font.objgen] = pages_using.get(font.objgen, 0) + 1
+        # the subset most pages use first: after edits gave a font a second subset, the
+        # next pass goes back to the main one wherever it can, and the other may go
+        for candidates in self.by_key.values():
+            candidates.sort(key=lambda font: -pages_using[font.objgen])
 
     def match(self, font: pikepdf.Object) -> pikepdf.Object | None:
         if not font.is_indirect:

@@ -185,7 +185,9 @@ class BuildContext:
                          for s in rendered.document.styles)  # fmt: skip
         digest = hashlib.sha256((rendered.digest + styles).encode("utf-8")).hexdigest()
         tex_path = self.src_dir / f"{name}.tex"
-        made = stamp.read_text(encoding="utf-8") if stamp.exists() and pdf.exists() else None
+        # what the PDF and .aux in the work folder were made from (both must be there)
+        made = (stamp.read_text(encoding="utf-8")
+                if stamp.exists() and pdf.exists() and aux.exists() else None)  # fmt: skip
         if made == digest:
             self.keep_source(rendered)
             return Compiled(name, pdf, aux, tex_path, 0.0, skipped=True)
