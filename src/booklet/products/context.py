@@ -69,11 +69,8 @@ class Rendered:
     # the LaTeX the work folder held before (documents with a reference pass)
     previous: str | None = None
 
-    @property
-    def digest(self) -> str:
-        return self.digest_of(self.text)
-
     def digest_of(self, text: str) -> str:
+        """A digest of ``text`` (this document's LaTeX, or what it was) and its assets."""
         digest = hashlib.sha256(text.encode("utf-8"))
         for name, data in sorted(self.assets.items()):
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -183,7 +180,11 @@ class BuildContext:
         stamp = work / f"{name}.done"  # the digest of the last source that compiled
         styles = "".join((work / s).read_text(encoding="utf-8")
                          for s in rendered.document.styles)  # fmt: skip
-        digest = hashlib.sha256((rendered.digest + styles).encode("utf-8")).hexdigest()
+
+        def made_from(text: str) -> str:  # what the stamp records of the source TeX typeset
+            return hashlib.sha256((rendered.digest_of(text) + styles).encode("utf-8")).hexdigest()
+
+        digest = made_from(rendered.text)
         tex_path = self.src_dir / f"{name}.tex"
         # what the PDF and .aux in the work folder were made from (both must be there)
         made = (stamp.read_text(encoding="utf-8")
@@ -193,9 +194,8 @@ class BuildContext:
             return Compiled(name, pdf, aux, tex_path, 0.0, skipped=True)
         stamp.unlink(missing_ok=True)
         previous = rendered.previous
-        if previous is not None and made is not None and made == hashlib.sha256(
-            (rendered.digest_of(previous) + styles).encode("utf-8")
-        ).hexdigest():  # the PDF and .aux were made from ``previous``, with these styles
+        if previous is not None and made is not None and made == made_from(previous):
+            # the PDF and .aux were made from ``previous``, with these styles and assets
             started = time.monotonic()
             if refpass.finish_by_edit_pass(work, name, rendered.text, previous,
                                            tex.WALL_TIMEOUT_S):  # fmt: skip
