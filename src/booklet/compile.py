@@ -115,10 +115,14 @@ DRAFT_COMPRESSION = (
 )
 
 
+# what a label must be to go on TeX's command line (the reference pass's list)
+COMMAND_LINE_LABEL = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
 def reference_pass_command(tex_name: str, job: str, typeset: list[str]) -> list[str]:
     """One pdflatex pass of a document's cross-referencing pages only (refpass.py): the
     style file drops every contribution whose label is not in ``typeset``."""
-    if not all(re.fullmatch(r"[A-Za-z0-9_.:-]+", label) for label in typeset):
+    if not all(COMMAND_LINE_LABEL.fullmatch(label) for label in typeset):
         raise ValueError("labels reach TeX's command line: letters, digits and _.:- only")
     labels = ",".join(typeset)
     return [*PDFLATEX, f"-jobname={job}",
@@ -187,7 +191,7 @@ def compile_tex(
         returncode, stdout, timed_out = run_sandboxed(command, workdir, left, nice)
         if timed_out or returncode == 0 or number == len(commands) - 1:
             break
-        if not _written_since(pdf, wall_start) or first_error(_read(log_path)):
+        if not _written_since(pdf, wall_start) or first_error(read_output(log_path)):
             break  # a real failure: no new PDF, or TeX's error
         if between_passes is not None:
             between_passes()
@@ -195,7 +199,7 @@ def compile_tex(
             returncode = 0
             break
     seconds = time.monotonic() - started
-    log = _read(log_path)
+    log = read_output(log_path)
     if os.environ.get("BOOKLET_DEBUG_TEX"):  # for developers: what latexmk did
         print(stdout.decode(errors="replace")[-3000:], file=sys.stderr)
     ok = returncode == 0 and not timed_out and pdf.exists()
@@ -210,7 +214,8 @@ def _written_since(path: Path, moment: float) -> bool:
         return False
 
 
-def _read(path: Path) -> str:
+def read_output(path: Path) -> str:
+    """A file a TeX run wrote (log, .aux...), or "" when it wrote none."""
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 

@@ -53,6 +53,7 @@ from pathlib import Path
 import pikepdf
 
 from booklet import compile as tex
+from booklet.compile import read_output
 from booklet.pages import page_ranges
 from booklet.pdfscan import inherited
 
@@ -81,7 +82,6 @@ KNOWN_RERUNS = (
     "Package longtable Warning: Table widths have changed. Rerun LaTeX.",
 )
 OUT_OF_STEP = "booklet reference pass: out of step"
-SAFE_LABEL = re.compile(r"[A-Za-z0-9_.:-]+")
 MOST_TYPESET = 0.5  # beyond this share of the pages, a whole pass is hardly slower
 KEEP = ("/Contents", "/Resources", "/Annots")  # what a replaced page takes from the reference pass
 
@@ -106,7 +106,7 @@ def contribution_spans(text: str) -> list[Span] | None:
         if open_at is None:
             match = BEGIN.match(line)
             if match:
-                if not SAFE_LABEL.fullmatch(match.group(1)):
+                if not tex.COMMAND_LINE_LABEL.fullmatch(match.group(1)):
                     return None
                 open_at = (match.group(1), number)
         elif line == END:
@@ -166,7 +166,7 @@ def finish_by_reference_pass(
     aux = work / f"{name}.aux"
     if not spans or not aux.exists():
         return False
-    retypeset = to_retypeset(_read(work / f"{name}.log"), _read(aux), text, spans)
+    retypeset = to_retypeset(read_output(work / f"{name}.log"), read_output(aux), text, spans)
     if retypeset is None:
         return False
     return _reference_pass(work, name, spans, retypeset, first_pdf, timeout)
@@ -220,7 +220,7 @@ def _reference_pass(
         return False
     dropped = {page for label, (first, last) in ranges.items() if label not in typeset
                for page in range(first, last + 1)}  # fmt: skip
-    counted = PAGES_SHIPPED.search(_read(aux))  # LaTeX's count; else up to the last one
+    counted = PAGES_SHIPPED.search(read_output(aux))  # LaTeX's count; else up to the last one
     pages = int(counted.group(1)) if counted else max(last for _, last in ranges.values())
     if pages - len(dropped) > MOST_TYPESET * pages:
         return False  # a whole pass costs hardly more
@@ -238,10 +238,11 @@ def _reference_pass(
     returncode, _, timed_out = tex.run_sandboxed(command, work, timeout)
     if timed_out or returncode != 0 or not job_pdf.exists():
         return False
-    if OUT_OF_STEP in _read(work / f"{job}.log"):
+    if OUT_OF_STEP in read_output(work / f"{job}.log"):
         return False
     for suffix in read_back:
-        if not _same_records(_read(work / f"{job}{suffix}"), _read(work / f"{name}{suffix}")):
+        written, read = work / f"{job}{suffix}", work / f"{name}{suffix}"
+        if not _same_records(read_output(written), read_output(read)):
             return False
     try:
         splice(base, job_pdf, dropped, work / f"{name}.pdf")
@@ -260,7 +261,7 @@ def _knows_the_pass(work: Path, name: str) -> bool:
     """Whether the document's style (a style file beside it, or its preamble) defines the
     reference pass: a restyled abstractbook.sty from before it does not."""
     sources = [work / f"{name}.tex", *sorted(work.glob("*.sty"))]
-    return any(HOOK in _read(source) for source in sources)
+    return any(HOOK in read_output(source) for source in sources)
 
 
 # files LaTeX writes in one pass and reads in the next, with nothing run between
@@ -278,7 +279,7 @@ def _read_back(work: Path, name: str) -> set[str] | None:
     if not recorded.exists():
         return None
     suffixes = set()
-    for output in RECORDED_OUTPUT.findall(_read(recorded)):
+    for output in RECORDED_OUTPUT.findall(read_output(recorded)):
         path = Path(output.strip())
         if path.stem != name or path.suffix not in READ_BACK + WRITTEN_ONLY:
             return None
@@ -606,7 +607,3 @@ def _foreign(base: pikepdf.Pdf, refs: pikepdf.Pdf, value: pikepdf.Object) -> pik
 
 def _unparsed(value: pikepdf.Object | None) -> bytes:
     return b"" if value is None else value.unparse(resolved=True)
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
